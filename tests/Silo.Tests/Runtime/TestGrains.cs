@@ -305,3 +305,27 @@ public sealed class AlarmGrain(Probe probe) : Grain, IAlarmGrain, IRemindable
         probe.Signal($"reminder:{GrainId}:{reminderName}");
     }
 }
+
+/// <summary>Writes <see cref="CounterIncremented"/> rows inside the state write's transaction.</summary>
+public sealed class CounterIncrementedWriter : ECommerce.Silo.Storage.IRecordWriter<CounterIncremented>
+{
+    public async Task WriteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, GrainId grainId,
+        CounterIncremented record, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS counter_increments (grain_key text NOT NULL, value bigint NOT NULL);
+            INSERT INTO counter_increments (grain_key, value) VALUES (@grain_key, @value);
+            """;
+        var key = command.CreateParameter();
+        key.ParameterName = "@grain_key";
+        key.Value = grainId.Key;
+        var value = command.CreateParameter();
+        value.ParameterName = "@value";
+        value.Value = record.Value;
+        command.Parameters.Add(key);
+        command.Parameters.Add(value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
