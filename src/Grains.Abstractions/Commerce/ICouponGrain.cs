@@ -1,0 +1,51 @@
+using ECommerce.Grains.Abstractions.Runtime;
+
+namespace ECommerce.Grains.Abstractions.Commerce;
+
+public sealed record CouponSnapshot(long CouponId, string Name, long DiscountAmount, int TotalQuantity,
+    int IssuedQuantity, int Remaining, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
+
+public enum UserCouponStatus
+{
+    Available,
+    Reserved,
+    Used,
+    /// <summary>Never stored: an available coupon past its expiry is reported as expired.</summary>
+    Expired,
+}
+
+public sealed record UserCouponView(long CouponId, long UserId, string Name, long DiscountAmount,
+    UserCouponStatus Status, DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt, long? OrderId);
+
+/// <summary>A first-come coupon, keyed by coupon id; owns its user_coupon rows. Calls only
+/// <see cref="IUserGrain.AddCouponAsync"/>.</summary>
+public interface ICouponGrain : IGrainWithIntegerKey
+{
+    /// <summary>discount 1..1,000,000,000, quantity 1..1,000,000, expiry in the future; idempotent for the same data.</summary>
+    /// <exception cref="DomainException">VALIDATION_FAILED, COUPON_ALREADY_EXISTS (other data).</exception>
+    Task<CouponSnapshot> CreateAsync(string name, long discountAmount, int totalQuantity, DateTimeOffset expiresAt);
+
+    /// <exception cref="DomainException">COUPON_NOT_FOUND.</exception>
+    Task<CouponSnapshot> GetAsync();
+
+    /// <summary>Issues one coupon to the user, first come first served: never more than the total, one per user.</summary>
+    /// <exception cref="DomainException">COUPON_NOT_FOUND, USER_NOT_FOUND, COUPON_EXPIRED, COUPON_ALREADY_ISSUED,
+    /// COUPON_SOLD_OUT.</exception>
+    Task<UserCouponView> IssueAsync(long userId);
+
+    /// <returns>null when the coupon was never issued to the user.</returns>
+    /// <exception cref="DomainException">COUPON_NOT_FOUND.</exception>
+    Task<UserCouponView?> GetUserCouponAsync(long userId);
+
+    /// <summary>Holds the user's coupon for the order and returns its discount; a repeat for the same order returns it again.</summary>
+    /// <exception cref="DomainException">COUPON_NOT_FOUND, COUPON_NOT_USABLE (not issued to the user, used, held by
+    /// another order, or expired).</exception>
+    Task<long> ReserveAsync(long userId, long orderId);
+
+    /// <summary>Marks the coupon held by the order as used; a no-op when it already is.</summary>
+    /// <exception cref="DomainException">COUPON_NOT_FOUND, COUPON_NOT_USABLE (no coupon held by the order).</exception>
+    Task ConfirmUseAsync(long orderId);
+
+    /// <summary>Makes the coupon held by the order available again; a no-op when the order holds none.</summary>
+    Task ReleaseAsync(long orderId);
+}

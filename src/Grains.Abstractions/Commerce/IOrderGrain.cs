@@ -1,0 +1,57 @@
+using ECommerce.Grains.Abstractions.Runtime;
+
+namespace ECommerce.Grains.Abstractions.Commerce;
+
+public enum OrderStatus
+{
+    PendingPayment,
+    /// <summary>Payment saga in flight; resumed on reactivation. Never the answer of a finished call.</summary>
+    Paying,
+    Paid,
+    Cancelled,
+    Expired,
+}
+
+public sealed record OrderItemRequest(long ProductId, int Quantity);
+
+public sealed record OrderLine(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal);
+
+public sealed record OrderSnapshot(long OrderId, long UserId, OrderStatus Status, IReadOnlyList<OrderLine> Items,
+    long TotalPrice, long DiscountAmount, long PayAmount, long? CouponId, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt, DateTimeOffset? ClosedAt);
+
+public sealed record PaymentResult(long OrderId, OrderStatus Status, long PaidAmount, long Balance, DateTimeOffset PaidAt);
+
+/// <summary>An order and its payment saga, keyed by order id. Calls user, product and coupon grains; none of them
+/// calls an order.</summary>
+public interface IOrderGrain : IGrainWithIntegerKey
+{
+    public const int MaxLines = 50;
+    public const int MaxQuantity = 1_000;
+
+    /// <summary>Reserves every line's stock or none, reserves the coupon, prices from the products and starts the
+    /// payment timeout. A repeat with the same data returns the order.</summary>
+    /// <exception cref="DomainException">VALIDATION_FAILED, USER_NOT_FOUND, PRODUCT_NOT_FOUND, STOCK_INSUFFICIENT,
+    /// COUPON_NOT_FOUND, COUPON_NOT_USABLE, ORDER_ALREADY_EXISTS (other data).</exception>
+    Task<OrderSnapshot> CreateAsync(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId);
+
+    /// <exception cref="DomainException">ORDER_NOT_FOUND.</exception>
+    Task<OrderSnapshot> GetAsync();
+
+    /// <summary>Debits the wallet, confirms stock and coupon, and marks the order PAID. A failed debit is recorded
+    /// and leaves the order payable.</summary>
+    /// <exception cref="DomainException">ORDER_NOT_FOUND (also another user's order), ORDER_NOT_PAYABLE,
+    /// BALANCE_INSUFFICIENT.</exception>
+    Task<PaymentResult> PayAsync(long userId);
+
+    /// <summary>Releases stock and coupon; cancelling a cancelled order returns it again.</summary>
+    /// <exception cref="DomainException">ORDER_NOT_FOUND (also another user's order), ORDER_NOT_CANCELLABLE.</exception>
+    Task<OrderSnapshot> CancelAsync(long userId);
+}
+
+/// <summary>Payload of the <c>OrderPaid</c> outbox event (JSON, camelCase).</summary>
+public sealed record OrderPaid(long OrderId, long UserId, IReadOnlyList<OrderLine> Items, long TotalPrice,
+    long DiscountAmount, long PaidAmount, long? CouponId, DateTimeOffset PaidAt)
+{
+    public const string EventType = "OrderPaid";
+}

@@ -1,0 +1,61 @@
+using ECommerce.Grains.Abstractions.Runtime;
+
+namespace ECommerce.Grains.Abstractions.Commerce;
+
+public sealed record UserProfile(long UserId, string Name, string Email, DateTimeOffset CreatedAt);
+
+public sealed record WalletBalance(long UserId, long Balance);
+
+public sealed record DebitResult(long UserId, long OrderId, long Amount, long BalanceAfter);
+
+public enum BalanceTransactionType
+{
+    Charge,
+    Use,
+    Refund,
+}
+
+public sealed record BalanceHistoryEntry(
+    BalanceTransactionType Type, long Amount, long BalanceAfter, long? OrderId, DateTimeOffset CreatedAt);
+
+/// <summary>A user and their wallet, keyed by user id. Calls only <see cref="IEmailGrain"/>, never a coupon or
+/// order grain, so the call graph stays acyclic.</summary>
+public interface IUserGrain : IGrainWithIntegerKey
+{
+    /// <summary>Registers the user and claims the email; repeating it with the same data returns the same profile.</summary>
+    /// <exception cref="DomainException">VALIDATION_FAILED, EMAIL_TAKEN, USER_ALREADY_REGISTERED (other data).</exception>
+    Task<UserProfile> RegisterAsync(string name, string email);
+
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task<UserProfile> GetAsync();
+
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task<WalletBalance> GetBalanceAsync();
+
+    /// <summary>Adds 1..10,000,000 KRW; the balance may not pass 1,000,000,000. A repeated
+    /// <paramref name="requestId"/> returns the first outcome without charging again.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND, INVALID_AMOUNT, BALANCE_LIMIT_EXCEEDED.</exception>
+    Task<WalletBalance> ChargeAsync(long amount, string? requestId = null);
+
+    /// <summary>Takes <paramref name="amount"/> (0 allowed) for an order, at most once per order: a retry returns
+    /// the first successful outcome. A failed debit is not remembered, so the order may retry after a charge.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND, INVALID_AMOUNT, BALANCE_INSUFFICIENT.</exception>
+    Task<DebitResult> DebitAsync(long orderId, long amount);
+
+    /// <summary>Gives back what <see cref="DebitAsync"/> took for the order, at most once; a no-op when nothing was taken.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task<WalletBalance> RefundAsync(long orderId);
+
+    /// <summary>Newest first.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task<IReadOnlyList<BalanceHistoryEntry>> GetHistoryAsync();
+
+    /// <summary>Remembers that a coupon was issued to this user (idempotent). Called by the coupon grain before it
+    /// issues; the user_coupon rows are the durable truth and are reloaded on activation.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task AddCouponAsync(long couponId);
+
+    /// <summary>Ids of coupons issued to this user; ask each <see cref="ICouponGrain.GetUserCouponAsync"/> for details.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task<IReadOnlyList<long>> GetCouponIdsAsync();
+}

@@ -1,0 +1,22 @@
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
+
+namespace ECommerce.Grains;
+
+public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> state)
+    : Grain, ICatalogGrain
+{
+    private readonly IPersistentState<CatalogState> _state = state;
+
+    public async Task AddAsync(CatalogItem item)
+    {
+        if (_state.State.Items.TryGetValue(item.ProductId, out var known) && known == item)
+        {
+            return;
+        }
+
+        await _state.CommitAsync(_state.State.Add(item));
+    }
+
+    public Task<CatalogPage> SearchAsync(CatalogQuery query) => Task.FromResult(_state.State.Search(query));
+}

@@ -1,0 +1,147 @@
+using System.Collections.Immutable;
+using ECommerce.Grains.Abstractions.Commerce;
+
+namespace ECommerce.Grains;
+
+/// <summary>One user's copy of a coupon; also the staged record that upserts its user_coupon row.
+/// <see cref="Status"/> is never <see cref="UserCouponStatus.Expired"/>: expiry is derived when read.</summary>
+public sealed record UserCoupon(long UserId, UserCouponStatus Status, long? OrderId, DateTimeOffset IssuedAt,
+    DateTimeOffset? UsedAt);
+
+/// <summary>A coupon step's outcome; <see cref="Record"/> is null when the step repeated an earlier one.</summary>
+public sealed record CouponChange(CouponState State, UserCoupon? Record);
+
+/// <summary>A first-come coupon and every copy issued so far (at most <see cref="TotalQuantity"/>), by user id.</summary>
+public sealed record CouponState
+{
+    public const int MaxNameLength = 200;
+    public const long MaxDiscount = 1_000_000_000;
+    public const int MaxQuantity = 1_000_000;
+
+    public string Name { get; init; } = "";
+
+    public long DiscountAmount { get; init; }
+
+    public int TotalQuantity { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public ImmutableDictionary<long, UserCoupon> Issued { get; init; } = ImmutableDictionary<long, UserCoupon>.Empty;
+
+    public bool Exists => Name.Length > 0;
+
+    public int Remaining => TotalQuantity - Issued.Count;
+
+    public bool IsExpiredAt(DateTimeOffset now) => now >= ExpiresAt;
+
+    public static CouponState Create(string? name, long discountAmount, int totalQuantity, DateTimeOffset expiresAt,
+        DateTimeOffset now)
+    {
+        var trimmed = name?.Trim() ?? "";
+        if (trimmed.Length is 0 or > MaxNameLength)
+        {
+            throw DomainErrors.Validation($"name must be 1..{MaxNameLength} characters.");
+        }
+
+        if (discountAmount is < 1 or > MaxDiscount)
+        {
+            throw DomainErrors.Validation($"discountAmount must be 1..{MaxDiscount}.");
+        }
+
+        if (totalQuantity is < 1 or > MaxQuantity)
+        {
+            throw DomainErrors.Validation($"totalQuantity must be 1..{MaxQuantity}.");
+        }
+
+        if (expiresAt <= now)
+        {
+            throw DomainErrors.Validation("expiresAt must be in the future.");
+        }
+
+        return new CouponState
+        {
+            Name = trimmed, DiscountAmount = discountAmount, TotalQuantity = totalQuantity,
+            ExpiresAt = expiresAt.ToUniversalTime(), CreatedAt = now,
+        };
+    }
+
+    public bool IsSameCoupon(CouponState other) =>
+        Name == other.Name && DiscountAmount == other.DiscountAmount && TotalQuantity == other.TotalQuantity
+        && ExpiresAt == other.ExpiresAt;
+
+    /// <summary>Checks and issues in one step, so the last copy can never go to two users.</summary>
+    public CouponChange Issue(long userId, DateTimeOffset now)
+    {
+        if (IsExpiredAt(now))
+        {
+            throw DomainErrors.Conflict(DomainErrors.CouponExpired, $"Coupon '{Name}' expired at {ExpiresAt:O}.");
+        }
+
+        if (Issued.ContainsKey(userId))
+        {
+            throw DomainErrors.Conflict(DomainErrors.CouponAlreadyIssued,
+                $"Coupon '{Name}' was already issued to user {userId}.");
+        }
+
+        if (Remaining <= 0)
+        {
+            throw DomainErrors.Conflict(DomainErrors.CouponSoldOut,
+                $"All {TotalQuantity} copies of coupon '{Name}' are issued.");
+        }
+
+        var copy = new UserCoupon(userId, UserCouponStatus.Available, null, now, null);
+        return new CouponChange(this with { Issued = Issued.Add(userId, copy) }, copy);
+    }
+
+    public (CouponChange Change, long Discount) Reserve(long userId, long orderId, DateTimeOffset now)
+    {
+        if (!Issued.TryGetValue(userId, out var copy))
+        {
+            throw NotUsable($"Coupon '{Name}' was not issued to user {userId}.");
+        }
+
+        if (copy.OrderId == orderId && copy.Status is UserCouponStatus.Reserved or UserCouponStatus.Used)
+        {
+            return (new CouponChange(this, null), DiscountAmount);
+        }
+
+        if (copy.Status != UserCouponStatus.Available)
+        {
+            throw NotUsable($"Coupon '{Name}' of user {userId} is {copy.Status} by order {copy.OrderId}.");
+        }
+
+        if (IsExpiredAt(now))
+        {
+            throw NotUsable($"Coupon '{Name}' expired at {ExpiresAt:O}.");
+        }
+
+        return (Update(copy with { Status = UserCouponStatus.Reserved, OrderId = orderId }), DiscountAmount);
+    }
+
+    public CouponChange ConfirmUse(long orderId, DateTimeOffset now)
+    {
+        var copy = HeldBy(orderId) ?? throw NotUsable($"No copy of coupon '{Name}' is held by order {orderId}.");
+        return copy.Status == UserCouponStatus.Used
+            ? new CouponChange(this, null)
+            : Update(copy with { Status = UserCouponStatus.Used, UsedAt = now });
+    }
+
+    public CouponChange Release(long orderId) =>
+        HeldBy(orderId) is { Status: UserCouponStatus.Reserved } copy
+            ? Update(copy with { Status = UserCouponStatus.Available, OrderId = null })
+            : new CouponChange(this, null);
+
+    /// <summary>What the user sees: an unused copy past the coupon's expiry reads as expired.</summary>
+    public UserCouponStatus StatusOf(UserCoupon copy, DateTimeOffset now) =>
+        copy.Status == UserCouponStatus.Available && IsExpiredAt(now) ? UserCouponStatus.Expired : copy.Status;
+
+    private UserCoupon? HeldBy(long orderId) => Issued.Values.FirstOrDefault(c => c.OrderId == orderId);
+
+    private CouponChange Update(UserCoupon copy) =>
+        new(this with { Issued = Issued.SetItem(copy.UserId, copy) }, copy);
+
+    private static DomainException NotUsable(string message) =>
+        DomainErrors.Conflict(DomainErrors.CouponNotUsable, message);
+}

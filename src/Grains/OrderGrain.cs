@@ -1,0 +1,244 @@
+using System.Text.Json;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
+using Microsoft.Extensions.Options;
+
+namespace ECommerce.Grains;
+
+/// <summary>Runs an order's reservation, payment and expiry. The payment saga persists PAYING before touching the
+/// wallet and every step on another grain is idempotent by order id, so a crash at any point resumes safely.</summary>
+public sealed class OrderGrain(
+    [PersistentState("order")] IPersistentState<OrderState> state,
+    IOptions<OrderOptions> options) : Grain, IOrderGrain, IRemindable
+{
+    public const string PaymentTimeoutReminder = "payment-timeout";
+
+    // A tick that finds the order still open (e.g. it fired during a restart) retries after this period.
+    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);
+
+    private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
+
+    private readonly IPersistentState<OrderState> _state = state;
+    private readonly OrderOptions _options = options.Value;
+
+    private long OrderId => GetPrimaryKeyLong();
+
+    private DateTimeOffset Now => TimeProvider.GetUtcNow();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (_state.State.Status == OrderStatus.Paying)
+        {
+            await ResumePaymentAsync();
+        }
+    }
+
+    public async Task<OrderSnapshot> CreateAsync(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId)
+    {
+        OrderPricing.ValidateItems(items);
+        if (userId <= 0 || couponId <= 0)
+        {
+            throw DomainErrors.Validation("userId and couponId must be positive.");
+        }
+
+        if (_state.State.Exists)
+        {
+            return _state.State.IsSameRequest(userId, items, couponId)
+                ? ToSnapshot(_state.State)
+                : throw DomainErrors.Conflict(DomainErrors.OrderAlreadyExists,
+                    $"Order {OrderId} already exists with other data.");
+        }
+
+        await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
+
+        var productIds = items.Select(i => i.ProductId).ToList();
+        OrderState created;
+        try
+        {
+            var reserved = new List<ReservedLine>(items.Count);
+            foreach (var item in items)
+            {
+                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId)
+                    .ReserveAsync(OrderId, item.Quantity));
+            }
+
+            var discount = couponId is { } id
+                ? await GrainFactory.GetGrain<ICouponGrain>(id).ReserveAsync(userId, OrderId)
+                : 0;
+            created = OrderState.Create(userId, OrderPricing.Price(reserved, discount), couponId, Now,
+                _options.PaymentTimeout);
+
+            // Registered before the order is stored: a tick for an order that was never stored only unregisters.
+            await RegisterOrUpdateReminderAsync(PaymentTimeoutReminder, created.ExpiresAt - Now,
+                ReminderRetryPeriod);
+            await _state.CommitAsync(created);
+        }
+        catch (Exception)
+        {
+            // All or nothing: give back whatever this attempt held (releases are no-ops where nothing was held).
+            await ReleaseHoldsAsync(productIds, couponId);
+            throw;
+        }
+
+        return ToSnapshot(created);
+    }
+
+    public Task<OrderSnapshot> GetAsync() => Task.FromResult(ToSnapshot(Existing()));
+
+    public async Task<PaymentResult> PayAsync(long userId)
+    {
+        var order = OwnedBy(userId);
+        if (order.IsOverdueAt(Now))
+        {
+            // The timeout passed before its reminder ran: expire now rather than take money for a released order.
+            await ExpireAsync();
+            throw DomainErrors.Conflict(DomainErrors.OrderNotPayable, $"The order expired at {order.ExpiresAt:O}.");
+        }
+
+        if (order.Status != OrderStatus.Paying)
+        {
+            await _state.CommitAsync(order.StartPayment(Now));
+        }
+
+        return await ContinuePaymentAsync();
+    }
+
+    public async Task<OrderSnapshot> CancelAsync(long userId)
+    {
+        var order = OwnedBy(userId);
+        if (order.Status == OrderStatus.Cancelled)
+        {
+            return ToSnapshot(order);
+        }
+
+        var cancelled = order.Cancel(Now);
+        await ReleaseHoldsAsync(order.Lines.Select(l => l.ProductId), order.CouponId);
+        await _state.CommitAsync(cancelled);
+        await UnregisterReminderAsync(PaymentTimeoutReminder);
+        return ToSnapshot(cancelled);
+    }
+
+    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    {
+        if (reminderName != PaymentTimeoutReminder)
+        {
+            return;
+        }
+
+        var order = _state.State;
+        if (order.Status == OrderStatus.Paying)
+        {
+            await ResumePaymentAsync();
+        }
+        else if (order.IsOverdueAt(Now))
+        {
+            await ExpireAsync();
+        }
+        else if (!order.Exists || order.IsFinal)
+        {
+            await UnregisterReminderAsync(PaymentTimeoutReminder);
+        }
+    }
+
+    /// <summary>Resumes a payment interrupted by a crash; a refused debit is already recorded by the saga itself.</summary>
+    private async Task ResumePaymentAsync()
+    {
+        try
+        {
+            await ContinuePaymentAsync();
+        }
+        catch (DomainException)
+        {
+            // Nobody waits for this outcome: the saga stored it (payment row and status) before throwing.
+        }
+    }
+
+    private async Task<PaymentResult> ContinuePaymentAsync()
+    {
+        var order = _state.State;
+        DebitResult debit;
+        try
+        {
+            debit = await GrainFactory.GetGrain<IUserGrain>(order.UserId).DebitAsync(OrderId, order.PayAmount);
+        }
+        catch (DomainException refused) when (refused.Code == DomainErrors.BalanceInsufficient)
+        {
+            _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, refused.Code, Now));
+            await _state.CommitAsync(order.FailPayment());
+            throw;
+        }
+
+        try
+        {
+            // The coupon goes first: it is the only confirmation that can be refused, and nothing is confirmed yet.
+            if (order.CouponId is { } couponId)
+            {
+                await GrainFactory.GetGrain<ICouponGrain>(couponId).ConfirmUseAsync(OrderId);
+            }
+        }
+        catch (DomainException refused)
+        {
+            await AbortPaymentAsync(order, refused);
+            throw DomainErrors.Conflict(DomainErrors.OrderNotPayable,
+                $"The order could not be paid ({refused.Code}); it was cancelled and refunded.");
+        }
+
+        foreach (var line in order.Lines)
+        {
+            await GrainFactory.GetGrain<IProductGrain>(line.ProductId).ConfirmAsync(OrderId);
+        }
+
+        var paid = order.CompletePayment(Now, debit.BalanceAfter);
+        _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Success, null, paid.PaidAt!.Value));
+        _state.Append(new OutboxEvent(Guid.NewGuid(), OrderPaid.EventType,
+            JsonSerializer.Serialize(new OrderPaid(OrderId, paid.UserId, paid.Lines, paid.TotalPrice,
+                paid.DiscountAmount, paid.PayAmount, paid.CouponId, paid.PaidAt.Value), EventJson),
+            paid.PaidAt.Value));
+        await _state.CommitAsync(paid);
+        await UnregisterReminderAsync(PaymentTimeoutReminder);
+        return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paid.PaidAt.Value);
+    }
+
+    private async Task AbortPaymentAsync(OrderState order, DomainException reason)
+    {
+        await GrainFactory.GetGrain<IUserGrain>(order.UserId).RefundAsync(OrderId);
+        await ReleaseHoldsAsync(order.Lines.Select(l => l.ProductId), order.CouponId);
+        _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, reason.Code, Now));
+        await _state.CommitAsync(order.AbortPayment(Now));
+        await UnregisterReminderAsync(PaymentTimeoutReminder);
+    }
+
+    private async Task ExpireAsync()
+    {
+        var expired = _state.State.Expire(Now);
+        await ReleaseHoldsAsync(expired.Lines.Select(l => l.ProductId), expired.CouponId);
+        await _state.CommitAsync(expired);
+        await UnregisterReminderAsync(PaymentTimeoutReminder);
+    }
+
+    private async Task ReleaseHoldsAsync(IEnumerable<long> productIds, long? couponId)
+    {
+        foreach (var productId in productIds)
+        {
+            await GrainFactory.GetGrain<IProductGrain>(productId).ReleaseAsync(OrderId);
+        }
+
+        if (couponId is { } id)
+        {
+            await GrainFactory.GetGrain<ICouponGrain>(id).ReleaseAsync(OrderId);
+        }
+    }
+
+    private OrderState Existing() =>
+        _state.State.Exists ? _state.State : throw DomainErrors.NotFound(DomainErrors.OrderNotFound, "Order", OrderId);
+
+    /// <summary>Another user's order answers exactly like a missing one, so ids cannot be probed.</summary>
+    private OrderState OwnedBy(long userId) =>
+        _state.State.Exists && _state.State.UserId == userId
+            ? _state.State
+            : throw DomainErrors.NotFound(DomainErrors.OrderNotFound, "Order", OrderId);
+
+    private OrderSnapshot ToSnapshot(OrderState order) =>
+        new(OrderId, order.UserId, order.Status, order.Lines, order.TotalPrice, order.DiscountAmount,
+            order.PayAmount, order.CouponId, order.CreatedAt, order.ExpiresAt, order.PaidAt, order.ClosedAt);
+}

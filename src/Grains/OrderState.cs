@@ -1,0 +1,91 @@
+using System.Collections.Immutable;
+using ECommerce.Grains.Abstractions.Commerce;
+
+namespace ECommerce.Grains;
+
+public enum PaymentStatus
+{
+    Success,
+    Failed,
+}
+
+/// <summary>One payment attempt; staged as a payment row in the same write as the order's status change.</summary>
+public sealed record PaymentRecord(long OrderId, long Amount, PaymentStatus Status, string? FailureReason,
+    DateTimeOffset CreatedAt);
+
+/// <summary>An order. Every status change goes through a guarded transition below.</summary>
+public sealed record OrderState
+{
+    public long UserId { get; init; }
+
+    public OrderStatus Status { get; init; }
+
+    public ImmutableList<OrderLine> Lines { get; init; } = [];
+
+    public long TotalPrice { get; init; }
+
+    public long DiscountAmount { get; init; }
+
+    public long? CouponId { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset ExpiresAt { get; init; }
+
+    public DateTimeOffset? PaidAt { get; init; }
+
+    /// <summary>When the order was cancelled or expired.</summary>
+    public DateTimeOffset? ClosedAt { get; init; }
+
+    public long? BalanceAfterPayment { get; init; }
+
+    public bool Exists => UserId > 0;
+
+    public long PayAmount => TotalPrice - DiscountAmount;
+
+    public bool IsFinal => Status is OrderStatus.Paid or OrderStatus.Cancelled or OrderStatus.Expired;
+
+    public static OrderState Create(long userId, OrderPrice price, long? couponId, DateTimeOffset now,
+        TimeSpan paymentTimeout) =>
+        new()
+        {
+            UserId = userId, Status = OrderStatus.PendingPayment, Lines = [.. price.Lines],
+            TotalPrice = price.TotalPrice, DiscountAmount = price.DiscountAmount, CouponId = couponId,
+            CreatedAt = now, ExpiresAt = now + paymentTimeout,
+        };
+
+    public bool IsSameRequest(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId) =>
+        UserId == userId && CouponId == couponId
+        && Lines.Select(l => (l.ProductId, l.Quantity)).SequenceEqual(items.Select(i => (i.ProductId, i.Quantity)));
+
+    public bool IsOverdueAt(DateTimeOffset now) => Status == OrderStatus.PendingPayment && now >= ExpiresAt;
+
+    public OrderState StartPayment(DateTimeOffset now) =>
+        IsOverdueAt(now)
+            ? throw DomainErrors.Conflict(DomainErrors.OrderNotPayable, $"The order's payment time ended at {ExpiresAt:O}.")
+            : Move(OrderStatus.PendingPayment, OrderStatus.Paying, DomainErrors.OrderNotPayable);
+
+    public OrderState FailPayment() => Move(OrderStatus.Paying, OrderStatus.PendingPayment, DomainErrors.OrderNotPayable);
+
+    public OrderState CompletePayment(DateTimeOffset now, long balanceAfter) =>
+        Move(OrderStatus.Paying, OrderStatus.Paid, DomainErrors.OrderNotPayable) with
+        {
+            PaidAt = now, BalanceAfterPayment = balanceAfter,
+        };
+
+    /// <summary>Compensation: a payment whose later steps were refused is undone and the order closed.</summary>
+    public OrderState AbortPayment(DateTimeOffset now) =>
+        Move(OrderStatus.Paying, OrderStatus.Cancelled, DomainErrors.OrderNotPayable) with { ClosedAt = now };
+
+    public OrderState Cancel(DateTimeOffset now) =>
+        Move(OrderStatus.PendingPayment, OrderStatus.Cancelled, DomainErrors.OrderNotCancellable) with { ClosedAt = now };
+
+    public OrderState Expire(DateTimeOffset now) =>
+        Move(OrderStatus.PendingPayment, OrderStatus.Expired, DomainErrors.OrderNotCancellable) with { ClosedAt = now };
+
+    private OrderState Move(OrderStatus from, OrderStatus to, string code) =>
+        Status == from
+            ? this with { Status = to }
+            : throw DomainErrors.Conflict(code,
+                $"The order is {Status.ToWire()}; only a {from.ToWire()} order can become {to.ToWire()}.");
+}
