@@ -31,8 +31,15 @@ public static class SiloServiceCollectionExtensions
             sp.GetRequiredService<IOptions<SiloOptions>>(),
             sp.GetRequiredService<ILogger<SiloRuntime>>()));
         services.AddSingleton<IGrainFactory>(sp => sp.GetRequiredService<SiloRuntime>());
+        services.AddSiloStorage(configuration);
+        services.AddSingleton<ISiloStartupTask, StorageStartupTask>();
         services.AddHostedService<SiloHostedService>();
-        _ = configuration;
         return services;
+    }
+
+    /// <summary>Migrations run before the first grain activates.</summary>
+    private sealed class StorageStartupTask(IStorageInitializer initializer) : ISiloStartupTask
+    {
+        public Task ExecuteAsync(CancellationToken cancellationToken) => initializer.InitializeAsync(cancellationToken);
     }
 }

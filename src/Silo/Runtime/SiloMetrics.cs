@@ -36,6 +36,8 @@ public sealed class SiloMetrics : IDisposable
             description: "Duration of one group-commit write");
     }
 
+    internal Meter Meter => _meter;
+
     public long ActivationCount(string grainType) => _activations.TryGetValue(grainType, out var box) ? Volatile.Read(ref box.Value) : 0;
 
     public void Dispose() => _meter.Dispose();

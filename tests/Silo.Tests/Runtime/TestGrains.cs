@@ -9,6 +9,7 @@ public sealed class Probe
 {
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _signals = new();
+    private readonly ConcurrentDictionary<(string, int), TaskCompletionSource> _countWaiters = new();
     private readonly ConcurrentDictionary<string, StrongBox<int>> _inTurn = new();
     private int _overlaps;
 
@@ -17,7 +18,28 @@ public sealed class Probe
 
     public int Count(string name) => _counts.TryGetValue(name, out var value) ? value : 0;
 
-    public int Increment(string name) => _counts.AddOrUpdate(name, 1, (_, v) => v + 1);
+    public int Increment(string name)
+    {
+        var value = _counts.AddOrUpdate(name, 1, (_, v) => v + 1);
+        if (_countWaiters.TryRemove((name, value), out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+
+        return value;
+    }
+
+    /// <summary>Completes once <paramref name="name"/> has been counted <paramref name="count"/> times.</summary>
+    public Task WaitForCountAsync(string name, int count)
+    {
+        var waiter = _countWaiters.GetOrAdd((name, count), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (Count(name) >= count)
+        {
+            waiter.TrySetResult();
+        }
+
+        return waiter.Task.WaitAsync(TimeSpan.FromSeconds(20));
+    }
 
     public void Signal(string name) => Signal(name, 1);
 
@@ -135,7 +157,6 @@ public sealed class BatchedCounterGrain(Probe probe, [PersistentState("counter")
             await counter.WriteStateAsync();
         }
 
-        probe.Signal($"batched-turns:{GrainId}", 1);
         probe.Increment($"batched-turns:{GrainId}");
         return counter.State.Value;
     }
@@ -282,5 +303,29 @@ public sealed class AlarmGrain(Probe probe) : Grain, IAlarmGrain, IRemindable
     {
         await UnregisterReminderAsync(reminderName);
         probe.Signal($"reminder:{GrainId}:{reminderName}");
+    }
+}
+
+/// <summary>Writes <see cref="CounterIncremented"/> rows inside the state write's transaction.</summary>
+public sealed class CounterIncrementedWriter : ECommerce.Silo.Storage.IRecordWriter<CounterIncremented>
+{
+    public async Task WriteAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, GrainId grainId,
+        CounterIncremented record, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TABLE IF NOT EXISTS counter_increments (grain_key text NOT NULL, value bigint NOT NULL);
+            INSERT INTO counter_increments (grain_key, value) VALUES (@grain_key, @value);
+            """;
+        var key = command.CreateParameter();
+        key.ParameterName = "@grain_key";
+        key.Value = grainId.Key;
+        var value = command.CreateParameter();
+        value.ParameterName = "@value";
+        value.Value = record.Value;
+        command.Parameters.Add(key);
+        command.Parameters.Add(value);
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

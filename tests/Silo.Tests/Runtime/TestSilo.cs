@@ -8,7 +8,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace ECommerce.Silo.Tests.Runtime;
 
-/// <summary>One silo host over the test grains. Storage is in-memory unless the caller registers another first.</summary>
+/// <summary>One silo host over the test grains. Storage is in-memory unless the caller registers another first
+/// or the settings choose a Storage:Provider.</summary>
 public sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
@@ -48,8 +49,16 @@ public sealed class TestSilo : IAsyncDisposable
         builder.Services.AddLogging();
         builder.Services.AddSingleton(probe ?? new Probe());
         registerFirst?.Invoke(builder.Services);
-        builder.Services.TryAddSingleton<IGrainStorage>(_ => new MemoryGrainStorage());
-        builder.Services.TryAddSingleton<IReminderTable>(_ => new MemoryReminderTable());
+        if (settings?.ContainsKey("Storage:Provider") != true)
+        {
+            builder.Services.TryAddSingleton<IGrainStorage>(_ => new MemoryGrainStorage());
+            builder.Services.TryAddSingleton<IReminderTable>(_ => new MemoryReminderTable());
+        }
+        else
+        {
+            builder.Services.AddRecordWriter<CounterIncremented, CounterIncrementedWriter>();
+        }
+
         builder.Services.AddSilo(builder.Configuration, typeof(TestSilo).Assembly);
         var host = builder.Build();
         await host.StartAsync();
