@@ -250,6 +250,83 @@ public sealed class CommerceGrainTests(CommerceDatabases databases) : IClassFixt
         Assert.Contains(page.Items, i => i.ProductId == product);
     }
 
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task CancellingGivesBackStockAndCouponButAPaidOrderCannotBeCancelled(string provider)
+    {
+        await using var host = await databases.StartAsync(provider, _clock);
+        var grains = host.Grains;
+        var userId = await NewUserAsync(grains, charge: 50_000);
+        var stranger = await NewUserAsync(grains, charge: 50_000);
+        var product = await NewProductAsync(grains, price: 2_000, stock: 5);
+        var couponId = await NewCouponAsync(grains, discount: 500, quantity: 1);
+        await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(userId);
+        var cancelled = grains.GetGrain<IOrderGrain>(await NextIdAsync(grains, IdSequences.Order));
+        var paid = grains.GetGrain<IOrderGrain>(await NextIdAsync(grains, IdSequences.Order));
+        await cancelled.CreateAsync(userId, [new(product, 2)], couponId);
+
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => cancelled.CancelAsync(stranger)));
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => cancelled.PayAsync(stranger)));
+        Assert.Equal(OrderStatus.Cancelled, (await cancelled.CancelAsync(userId)).Status);
+        Assert.Equal(5, (await grains.GetGrain<IProductGrain>(product).GetAsync()).Stock);
+        await paid.CreateAsync(userId, [new(product, 1)], couponId);
+        await paid.PayAsync(userId);
+
+        Assert.Equal(DomainErrors.OrderNotCancellable, await OutcomeAsync(() => paid.CancelAsync(userId)));
+        Assert.Equal(DomainErrors.OrderNotPayable, await OutcomeAsync(() => cancelled.PayAsync(userId)));
+        Assert.Equal(4, (await grains.GetGrain<IProductGrain>(product).GetAsync()).Stock);
+        Assert.Equal(48_500, (await grains.GetGrain<IUserGrain>(userId).GetBalanceAsync()).Balance);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task OneCouponOnTwoOrdersAtOnceIsHeldByOneAndTheOtherHoldsNoStock(string provider)
+    {
+        await using var host = await databases.StartAsync(provider, _clock);
+        var grains = host.Grains;
+        var userId = await NewUserAsync(grains, charge: 0);
+        var product = await NewProductAsync(grains, price: 2_000, stock: 10);
+        var couponId = await NewCouponAsync(grains, discount: 500, quantity: 1);
+        await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(userId);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            var orderId = await NextIdAsync(grains, IdSequences.Order);
+            return await OutcomeAsync(() => grains.GetGrain<IOrderGrain>(orderId)
+                .CreateAsync(userId, [new(product, 3)], couponId));
+        }));
+
+        Assert.Equal([DomainErrors.CouponNotUsable, "OK"], outcomes.Order(StringComparer.Ordinal));
+        Assert.Equal(7, (await grains.GetGrain<IProductGrain>(product).GetAsync()).Stock);
+        Assert.Equal(UserCouponStatus.Reserved,
+            (await grains.GetGrain<ICouponGrain>(couponId).GetUserCouponAsync(userId))!.Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task ConcurrentChargesAndDebitsLeaveExactlyStartPlusChargesMinusSuccessfulDebits(string provider)
+    {
+        await using var host = await databases.StartAsync(provider, _clock);
+        var userId = await NewUserAsync(host.Grains, charge: 5_000);
+        var wallet = host.Grains.GetGrain<IUserGrain>(userId);
+        var orderIds = new List<long>();
+        for (var i = 0; i < 10; i++)
+        {
+            orderIds.Add(await NextIdAsync(host.Grains, IdSequences.Order));
+        }
+
+        var charges = Enumerable.Range(0, 10).Select(_ => OutcomeAsync(() => wallet.ChargeAsync(1_000)));
+        var debits = orderIds.Select(orderId => OutcomeAsync(() => wallet.DebitAsync(orderId, 1_500)));
+        var outcomes = await Task.WhenAll(charges.Concat(debits));
+        var debited = outcomes.Skip(10).Count(o => o == "OK");
+        var balance = (await wallet.GetBalanceAsync()).Balance;
+
+        Assert.All(outcomes.Take(10), o => Assert.Equal("OK", o));
+        Assert.Equal(5_000 + 10_000 - (debited * 1_500), balance);
+        Assert.True(balance >= 0);
+        Assert.Equal(balance, await host.ScalarAsync("SELECT balance FROM user_point WHERE id = @id", ("@id", userId)));
+    }
+
     private static async Task<long> NextIdAsync(IGrainFactory grains, string sequence) =>
         await grains.GetGrain<IIdAllocatorGrain>(sequence).NextIdAsync();
 
