@@ -4,11 +4,12 @@ using ECommerce.Api.Orders;
 using ECommerce.Api.Products;
 using ECommerce.Api.Tests.Infrastructure;
 using ECommerce.Api.Users;
+using Xunit.Abstractions;
 
 namespace ECommerce.Api.Tests;
 
 /// <summary>The API as a child process, killed hard in the middle of a burst of payments and started again.</summary>
-public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
+public abstract class RestartTests(TestDatabase database, ITestOutputHelper output) : IAsyncLifetime
 {
     private const long StartBalance = 100_000;
     private const int Stock = 200;
@@ -72,7 +73,19 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
 
         Assert.InRange(answeredPaid.Count, KillAfter, orders.Count - 1);
         await using var second = await ApiProcess.StartAsync(_settings, _workingDirectory);
-        var api = second.Api;
+        try
+        {
+            await AssertRecoveredAsync(second.Api, users, products, orders, answeredPaid);
+        }
+        catch (Exception) when (Show(second))
+        {
+            throw;
+        }
+    }
+
+    private static async Task AssertRecoveredAsync(ApiClient api, List<UserResponse> users, List<ProductResponse> products,
+        List<OrderResponse> orders, IEnumerable<long> answeredPaid)
+    {
         // Reading an order activates it, and an activation that finds its payment in flight finishes it first.
         var settled = await Eventually.WaitAsync(() => ReadAllAsync(api, orders), all => all.All(o => o.Status != "PAYING"),
             Deadline, "settled");
@@ -87,6 +100,13 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
         var final = await ReadAllAsync(api, orders);
         Assert.All(final, o => Assert.Equal("PAID", o.Status));
         await AssertConsistentAsync(api, users, products, final);
+    }
+
+    // An exception filter: the restarted process's log goes to the test output, and the failure stays as it was.
+    private bool Show(ApiProcess process)
+    {
+        output.WriteLine(process.RecentOutput);
+        return false;
     }
 
     private static async Task<(List<UserResponse>, List<ProductResponse>, List<OrderResponse>)> SetUpAsync(ApiClient api)
@@ -161,7 +181,7 @@ public abstract class RestartTests(TestDatabase database) : IAsyncLifetime
     }
 }
 
-public sealed class RestartOnSqlite() : RestartTests(new SqliteTestDatabase());
+public sealed class RestartOnSqlite(ITestOutputHelper output) : RestartTests(new SqliteTestDatabase(), output);
 
 [RequiresPostgres]
-public sealed class RestartOnPostgres() : RestartTests(new PostgresTestDatabase());
+public sealed class RestartOnPostgres(ITestOutputHelper output) : RestartTests(new PostgresTestDatabase(), output);

@@ -84,7 +84,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
-        while (_output.Count > 50 && _output.TryDequeue(out _))
+        while (_output.Count > 200 && _output.TryDequeue(out _))
         {
         }
     }
