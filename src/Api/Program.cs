@@ -1,3 +1,4 @@
+using ECommerce.Api.Admin;
 using ECommerce.Api.Coupons;
 using ECommerce.Api.DemoData;
 using ECommerce.Api.Errors;
@@ -24,6 +25,7 @@ app.MapUsersApi();
 app.MapProductsApi();
 app.MapCouponsApi();
 app.MapOrdersApi();
+app.MapDeadLettersApi();
 
 app.Run();
 

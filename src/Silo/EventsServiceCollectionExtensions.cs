@@ -4,6 +4,7 @@ using ECommerce.Silo.DataPlatform;
 using ECommerce.Silo.Storage;
 using ECommerce.Silo.Storage.Events;
 using ECommerce.Silo.Streams;
+using ECommerce.Silo.Streams.RabbitMq;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -59,6 +60,20 @@ public static class EventsServiceCollectionExtensions
         return services;
     }
 
-    private static IServiceCollection AddRabbitMqStreams(this IServiceCollection services, IConfiguration configuration) =>
-        throw new NotSupportedException("Streams:Provider RabbitMq is not available yet.");
+    private static void AddRabbitMqStreams(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("RabbitMq") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException("Streams:Provider is RabbitMq but ConnectionStrings:RabbitMq is not set.");
+        services.TryAddSingleton<StreamOffsetStore>();
+        services.TryAddSingleton<IStreamPublisher>(sp => new RabbitMqStreamPublisher(
+            new RabbitMqConnection(connectionString, "ecommerce-publisher", sp.GetRequiredService<IOptions<StreamOptions>>()),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new RabbitMqSubscriptions(
+            new RabbitMqConnection(connectionString, "ecommerce-consumers", sp.GetRequiredService<IOptions<StreamOptions>>()),
+            sp.GetRequiredService<StreamOffsetStore>(),
+            sp.GetServices<IStreamConsumer>(),
+            sp.GetRequiredService<IOptions<StreamOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RabbitMqSubscriptions>>()));
+    }
 }
