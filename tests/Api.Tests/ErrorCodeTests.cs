@@ -228,7 +228,7 @@ public abstract class ErrorCodeTests(ApiFactory factory)
     [StorageFact]
     public async Task ACouponPastItsExpiryIsExpired()
     {
-        var coupon = await _api.CreateCouponAsync(100, 1_000, DateTimeOffset.UtcNow.AddSeconds(1));
+        var coupon = await _api.CreateCouponAsync(100, 1_000, DateTimeOffset.UtcNow.AddSeconds(3));
 
         // Each probe issues to a new user, so only the expiry can end it.
         var refused = await Eventually.WaitAsync(
