@@ -3,7 +3,7 @@ using ECommerce.Silo.DataPlatform;
 
 namespace ECommerce.Silo.Tests.Events;
 
-public sealed class DataPlatformDeliveryTests
+public sealed class DataPlatformDeliveryTests : IDisposable
 {
     private static readonly Dictionary<string, string?> FastRetries = new()
     {
@@ -13,6 +13,8 @@ public sealed class DataPlatformDeliveryTests
     };
 
     private readonly string _database = EventsHost.NewDatabaseFile();
+
+    public void Dispose() => EventsHost.DeleteDatabase(_database);
 
     [Fact]
     public async Task APlatformThatFailsEveryRetryProducesOneDeadLetterAndAReplayAfterItRecoversDeliversExactlyOnce()

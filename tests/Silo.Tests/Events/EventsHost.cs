@@ -30,6 +30,16 @@ public sealed class EventsHost : IAsyncDisposable
     public static string NewDatabaseFile() =>
         Path.Combine(Path.GetTempPath(), "ecommerce-events-tests", Guid.NewGuid().ToString("N"), "events.db");
 
+    /// <summary>Removes the directory of a file from <see cref="NewDatabaseFile"/>, once every host over it is disposed.</summary>
+    public static void DeleteDatabase(string databaseFile)
+    {
+        SqliteConnection.ClearAllPools();
+        if (Path.GetDirectoryName(databaseFile) is { } directory && Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
     public static async Task<EventsHost> StartAsync(string databaseFile, Action<IServiceCollection>? configure = null,
         IReadOnlyDictionary<string, string?>? settings = null, HttpMessageHandler? dataPlatform = null)
     {

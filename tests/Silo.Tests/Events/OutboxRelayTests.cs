@@ -7,9 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.Silo.Tests.Events;
 
-public sealed class OutboxRelayTests
+public sealed class OutboxRelayTests : IDisposable
 {
     private readonly string _database = EventsHost.NewDatabaseFile();
+
+    public void Dispose() => EventsHost.DeleteDatabase(_database);
 
     [Fact]
     public async Task APaidOrderShowsInTheRankingWithinTwoSecondsWithTheDefaultPollInterval()

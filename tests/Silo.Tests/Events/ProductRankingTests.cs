@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace ECommerce.Silo.Tests.Events;
 
-public sealed class ProductRankingTests
+public sealed class ProductRankingTests : IDisposable
 {
     // 2025-03-10 12:00 in Seoul.
     private static readonly DateTimeOffset Noon = new(2025, 3, 10, 3, 0, 0, TimeSpan.Zero);
 
     private readonly string _database = EventsHost.NewDatabaseFile();
+
+    public void Dispose() => EventsHost.DeleteDatabase(_database);
     private readonly ManualClock _clock = new(Noon);
 
     private Task<EventsHost> StartAsync() =>

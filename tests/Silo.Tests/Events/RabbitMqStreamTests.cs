@@ -86,6 +86,7 @@ public sealed class RabbitMqStreamTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        EventsHost.DeleteDatabase(_database);
         if (RabbitMqEnvironment.ConnectionString is not { } uri)
         {
             return;
