@@ -1,19 +1,36 @@
+using ECommerce.Api.Coupons;
 using ECommerce.Api.Dashboard;
+using ECommerce.Api.DemoData;
+using ECommerce.Api.Errors;
 using ECommerce.Api.Health;
+using ECommerce.Api.Hosting;
+using ECommerce.Api.Orders;
+using ECommerce.Api.Products;
 using ECommerce.Api.Telemetry;
-using ECommerce.Grains;
-using ECommerce.Silo;
+using ECommerce.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddSilo(builder.Configuration, typeof(UserGrain).Assembly);
+builder.Services.AddCommerceSilo(builder.Configuration);
+builder.Services.AddDemoData();
+builder.Services.AddApiErrors();
+builder.Services.AddApiJson();
+builder.Services.AddApiDocs();
 builder.Services.AddDashboard();
 builder.Services.AddHealth(builder.Configuration);
 builder.Services.AddOtlpMetrics(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseApiErrors();
+app.UseRequestBodyLimit();
+app.UseApiDocs();
 app.UseStaticFiles();
+
+app.MapUsersApi();
+app.MapProductsApi();
+app.MapCouponsApi();
+app.MapOrdersApi();
 app.MapHealth();
 app.MapDashboard();
 
