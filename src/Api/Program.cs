@@ -17,8 +17,8 @@ builder.Services.AddApiErrors();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocs();
 builder.Services.AddDashboard();
-builder.Services.AddHealth(builder.Configuration);
-builder.Services.AddOtlpMetrics(builder.Configuration);
+builder.Services.AddHealth();
+builder.Services.AddOtlpMetrics();
 
 var app = builder.Build();
 

@@ -12,17 +12,13 @@ public static class HealthApi
     private const string Live = "live";
     private const string Ready = "ready";
 
-    public static IServiceCollection AddHealth(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        var checks = services.AddHealthChecks()
+        // Hook for the stream provider: swap RabbitMqHealthCheck for a check over its own connection once it exists.
+        services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [Live])
-            .AddCheck<StorageHealthCheck>("storage", tags: [Ready]);
-        if (!string.IsNullOrWhiteSpace(configuration.GetConnectionString("RabbitMq")))
-        {
-            // Hook for the stream provider: swap RabbitMqHealthCheck for a check over its own connection once it exists.
-            checks.AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
-        }
-
+            .AddCheck<StorageHealthCheck>("storage", tags: [Ready])
+            .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

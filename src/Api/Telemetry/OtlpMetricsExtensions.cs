@@ -29,14 +29,10 @@ public static class OtlpMetricsExtensions
     ];
 
     /// <summary>Exports the runtime's and ASP.NET Core's meters over OTLP when <c>Otlp:Endpoint</c> is set.</summary>
-    public static IServiceCollection AddOtlpMetrics(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOtlpMetrics(this IServiceCollection services)
     {
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.SectionName);
-        if (!string.IsNullOrWhiteSpace(configuration[$"{OtlpOptions.SectionName}:{nameof(OtlpOptions.Endpoint)}"]))
-        {
-            services.AddHostedService<OtlpMetricsService>();
-        }
-
+        services.AddHostedService<OtlpMetricsService>();
         return services;
     }
 }
@@ -52,6 +48,11 @@ internal sealed class OtlpMetricsService(Microsoft.Extensions.Options.IOptions<O
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.Endpoint))
+        {
+            return Task.CompletedTask;
+        }
+
         _provider = Sdk.CreateMeterProviderBuilder()
             .AddMeter(OtlpMetricsExtensions.MeterNames)
             .AddOtlpExporter((exporter, reader) =>
@@ -67,7 +68,8 @@ internal sealed class OtlpMetricsService(Microsoft.Extensions.Options.IOptions<O
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        Dispose();
+        // A last export of what was measured since the previous one.
+        _provider?.ForceFlush((int)TimeSpan.FromSeconds(5).TotalMilliseconds);
         return Task.CompletedTask;
     }
 
