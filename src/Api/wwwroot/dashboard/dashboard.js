@@ -36,7 +36,7 @@
     if (!window.Chart) return null; // the page still shows every number without its chart library
     return new Chart($(canvasId), {
       type: 'line',
-      data: { labels: [], datasets: datasets.map(([label, color]) => ({ label, data: [], borderColor: color, borderWidth: 1.5, pointRadius: 0, tension: .2 })) },
+      data: { labels: [], datasets: datasets.map(([label, color]) => ({ label, data: [], borderColor: color, borderWidth: 1.5, pointRadius: 1.5, spanGaps: true, tension: .2 })) },
       options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, plugins: { legend: { display: datasets.length > 1 } } },
     });
   }
