@@ -4,21 +4,11 @@ namespace ECommerce.Grains;
 
 internal static class PersistentStateExtensions
 {
-    /// <summary>Sets and writes <paramref name="next"/> (with the records staged before); when the write fails the
-    /// in-memory state goes back to what is stored, so a later write can never persist the failed change.</summary>
-    public static async Task CommitAsync<TState>(this IPersistentState<TState> state, TState next)
-        where TState : class
+    /// <summary>Sets and writes <paramref name="next"/> with the records staged before. A failed write leaves memory ahead
+    /// of storage only until the runtime reloads the state before the next turn.</summary>
+    public static Task CommitAsync<TState>(this IPersistentState<TState> state, TState next) where TState : class
     {
-        var previous = state.State;
         state.State = next;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch (Exception)
-        {
-            state.State = previous;
-            throw;
-        }
+        return state.WriteStateAsync();
     }
 }

@@ -63,6 +63,11 @@ internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider
                 ReadResource(assembly, resource)));
         }
 
+        if (scripts.Count == 0)
+        {
+            throw new InvalidOperationException($"No embedded {provider} migrations found under Storage/Migrations/{provider}.");
+        }
+
         scripts.Sort((a, b) => a.Version.CompareTo(b.Version));
         for (var i = 1; i < scripts.Count; i++)
         {

@@ -16,15 +16,19 @@ internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
     public override async Task<SqlWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
     {
         var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        SqlWriteTransaction? write = null;
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new SqlWriteTransaction(connection, transaction, writeLock: null);
+            write = new SqlWriteTransaction(connection, transaction, writeLock: null);
+            return write;
         }
-        catch (Exception)
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            if (write is null)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -33,6 +37,8 @@ internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
 
     public override DbParameter CreateJsonParameter(string name, string json) =>
         new NpgsqlParameter(name, NpgsqlDbType.Jsonb) { Value = json };
+
+    public override void Dispose() => _dataSource.Dispose();
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

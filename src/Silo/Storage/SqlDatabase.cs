@@ -4,7 +4,7 @@ namespace ECommerce.Silo.Storage;
 
 /// <summary>The one place that knows the provider: opens connections and write transactions, and names the few
 /// things the SQL text cannot hide. Everything else is plain ADO.NET that runs on both.</summary>
-public abstract class SqlDatabase : IAsyncDisposable
+public abstract class SqlDatabase : IDisposable, IAsyncDisposable
 {
     public abstract StorageProvider Provider { get; }
 
@@ -20,6 +20,8 @@ public abstract class SqlDatabase : IAsyncDisposable
 
     /// <summary>A parameter bound to a JSON column (text on SQLite, jsonb on PostgreSQL).</summary>
     public abstract DbParameter CreateJsonParameter(string name, string json);
+
+    public abstract void Dispose();
 
     public abstract ValueTask DisposeAsync();
 }

@@ -45,18 +45,22 @@ internal sealed class SqliteDatabase : SqlDatabase
         }
 
         var connection = new SqliteConnection(_connectionString);
+        var ready = false;
         try
         {
             await connection.OpenAsync(cancellationToken);
             await using var command = connection.CreateCommand();
             command.CommandText = _connectionPragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            ready = true;
             return connection;
         }
-        catch (Exception)
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            if (!ready)
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 
@@ -65,22 +69,26 @@ internal sealed class SqliteDatabase : SqlDatabase
         await _writeGate.WaitAsync(cancellationToken);
         var release = new GateRelease(_writeGate);
         DbConnection? connection = null;
+        SqlWriteTransaction? write = null;
         try
         {
             connection = await OpenConnectionAsync(cancellationToken);
             // deferred: false is BEGIN IMMEDIATE: take the write lock now, not on the first write statement.
             var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: false);
-            return new SqlWriteTransaction(connection, transaction, release);
+            write = new SqlWriteTransaction(connection, transaction, release);
+            return write;
         }
-        catch (Exception)
+        finally
         {
-            if (connection is not null)
+            if (write is null)
             {
-                await connection.DisposeAsync();
-            }
+                if (connection is not null)
+                {
+                    await connection.DisposeAsync();
+                }
 
-            release.Dispose();
-            throw;
+                release.Dispose();
+            }
         }
     }
 
@@ -92,6 +100,10 @@ internal sealed class SqliteDatabase : SqlDatabase
         };
 
     public override DbParameter CreateJsonParameter(string name, string json) => new SqliteParameter(name, json);
+
+    public override void Dispose()
+    {
+    }
 
     public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace ECommerce.Silo.Storage;
@@ -28,6 +27,4 @@ public sealed class StorageMetrics
 
     internal void RecordConflict(string grainType) =>
         _versionConflicts.Add(1, new KeyValuePair<string, object?>("grain.type", grainType));
-
-    internal static TimeSpan Since(long startTimestamp) => Stopwatch.GetElapsedTime(startTimestamp);
 }

@@ -58,6 +58,25 @@ public sealed class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task CollectionHonoursTheConfiguredCollectionAge()
+    {
+        var clock = new ManualTimeProvider();
+        await using var silo = await TestSilo.StartAsync(s => s.AddSingleton<TimeProvider>(clock),
+            new Dictionary<string, string?> { ["Silo:CollectionAge"] = "00:10:00" });
+        var key = NewKey();
+        await silo.Grains.GetGrain<ICounterGrain>(key).IncrementAsync();
+
+        clock.Advance(TimeSpan.FromMinutes(9));
+        var early = silo.Runtime.CollectIdle();
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var late = silo.Runtime.CollectIdle();
+        await silo.Probe.WaitAsync($"deactivated:counter/{key}");
+
+        Assert.Equal((0, 1), (early, late));
+        Assert.Equal(1, silo.Probe.Count($"deactivate:counter/{key}:{DeactivationReason.IdleTimeout}"));
+    }
+
+    [Fact]
     public async Task DeactivateOnIdleDeactivatesAfterTheTurnAndKeepsTheState()
     {
         await using var silo = await TestSilo.StartAsync();

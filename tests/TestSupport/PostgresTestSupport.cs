@@ -1,9 +1,10 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace ECommerce.Silo.Tests.Storage;
+namespace ECommerce.Tests.Support;
 
-/// <summary>Where the PostgreSQL tests get their server from.</summary>
+/// <summary>Where the PostgreSQL tests get their server from. Linked into every test project that has such tests;
+/// each defines <c>TestAssembly.Name</c>, the assembly xunit loads the discoverer from.</summary>
 internal static class PostgresEnvironment
 {
     public const string Variable = "ECOMMERCE_TEST_POSTGRES";
@@ -20,7 +21,7 @@ public sealed class RequiresPostgresAttribute : Attribute;
 
 /// <summary>A fact that runs everywhere, except in a <see cref="RequiresPostgresAttribute"/> class without
 /// ECOMMERCE_TEST_POSTGRES: skipped with the reason locally, failed under CI=true.</summary>
-[XunitTestCaseDiscoverer("ECommerce.Silo.Tests.Storage.StorageFactDiscoverer", "ECommerce.Silo.Tests")]
+[XunitTestCaseDiscoverer("ECommerce.Tests.Support.StorageFactDiscoverer", TestAssembly.Name)]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class StorageFactAttribute : FactAttribute;
 

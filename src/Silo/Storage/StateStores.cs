@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using ECommerce.Grains.Abstractions.Runtime;
 
@@ -87,7 +88,7 @@ internal sealed class JsonStateStore<TState>(SqlDatabase database, TimeProvider 
                 WHERE grain_type = @grain_type AND grain_key = @grain_key AND state_name = @state_name
                 """);
             AddKey(exists, grainId, stateName);
-            return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) == 0;
+            return Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0;
         }
 
         await using var command = transaction.CreateCommand("""

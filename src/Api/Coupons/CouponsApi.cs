@@ -1,0 +1,61 @@
+using ECommerce.Api.Errors;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ECommerce.Api.Coupons;
+
+public static class CouponsApi
+{
+    public static IEndpointRouteBuilder MapCouponsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/coupons").WithTags("Coupons")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("", CreateCouponAsync);
+        group.MapGet("/{couponId}", GetCouponAsync);
+        group.MapPost("/{couponId}/issue", IssueCouponAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    public static async Task<Results<Created<CouponResponse>, ValidationProblem>> CreateCouponAsync(
+        CreateCouponRequest request, IGrainFactory grains)
+    {
+        var validation = new RequestValidation()
+            .Required(request.Name, "name")
+            .Required(request.DiscountAmount, "discountAmount")
+            .InRange(request.TotalQuantity, 1, int.MaxValue, "totalQuantity")
+            .Required(request.ExpiresAt, "expiresAt");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var couponId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.Coupon).NextIdAsync();
+        var coupon = await grains.GetGrain<ICouponGrain>(couponId).CreateAsync(request.Name!,
+            request.DiscountAmount!.Value, (int)request.TotalQuantity!.Value, request.ExpiresAt!.Value);
+        return TypedResults.Created($"/api/v1/coupons/{couponId}", CouponResponse.From(coupon));
+    }
+
+    public static async Task<Results<Ok<CouponResponse>, ValidationProblem>> GetCouponAsync(long couponId,
+        IGrainFactory grains)
+    {
+        var validation = new RequestValidation().Id(couponId, "couponId");
+        return validation.IsValid
+            ? TypedResults.Ok(CouponResponse.From(await grains.GetGrain<ICouponGrain>(couponId).GetAsync()))
+            : validation.ToProblem();
+    }
+
+    /// <summary>First come, first served; the coupon grain decides, one user at a time.</summary>
+    public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem>> IssueCouponAsync(
+        long couponId, IssueCouponRequest request, IGrainFactory grains)
+    {
+        var validation = new RequestValidation().Id(couponId, "couponId").Id(request.UserId, "userId");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var issued = await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(request.UserId!.Value);
+        return TypedResults.Created($"/api/v1/users/{issued.UserId}/coupons", IssuedCouponResponse.From(issued));
+    }
+}

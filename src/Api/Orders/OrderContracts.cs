@@ -1,0 +1,29 @@
+using ECommerce.Grains.Abstractions.Commerce;
+
+namespace ECommerce.Api.Orders;
+
+public sealed record OrderItemInput(long? ProductId, long? Quantity);
+
+public sealed record CreateOrderRequest(long? UserId, IReadOnlyList<OrderItemInput?>? Items, long? CouponId);
+
+public sealed record OrderUserRequest(long? UserId);
+
+public sealed record OrderLineResponse(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal);
+
+/// <param name="Status">PENDING_PAYMENT, PAYING, PAID, CANCELLED or EXPIRED.</param>
+public sealed record OrderResponse(long OrderId, long UserId, string Status, IReadOnlyList<OrderLineResponse> Items,
+    long TotalPrice, long DiscountAmount, long PayAmount, long? CouponId, DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt)
+{
+    public static OrderResponse From(OrderSnapshot order) =>
+        new(order.OrderId, order.UserId, order.Status.ToWire(),
+            order.Items.Select(l => new OrderLineResponse(l.ProductId, l.Name, l.Quantity, l.UnitPrice, l.LineTotal)).ToList(),
+            order.TotalPrice, order.DiscountAmount, order.PayAmount, order.CouponId, order.CreatedAt, order.ExpiresAt,
+            order.PaidAt);
+}
+
+public sealed record PaymentResponse(long OrderId, string Status, long PaidAmount, long Balance, DateTimeOffset PaidAt)
+{
+    public static PaymentResponse From(PaymentResult payment) =>
+        new(payment.OrderId, payment.Status.ToWire(), payment.PaidAmount, payment.Balance, payment.PaidAt);
+}

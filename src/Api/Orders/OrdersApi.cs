@@ -1,0 +1,109 @@
+using ECommerce.Api.Errors;
+using ECommerce.Api.Idempotency;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace ECommerce.Api.Orders;
+
+public static class OrdersApi
+{
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/orders").WithTags("Orders")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("", CreateOrderAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapGet("/{orderId}", GetOrderAsync);
+        group.MapPost("/{orderId}/payment", PayOrderAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPost("/{orderId}/cancel", CancelOrderAsync);
+        return routes;
+    }
+
+    /// <summary>With an Idempotency-Key the order id is reserved on the key's first sight, so a retry after a crash
+    /// re-runs creation on the same order, which the order grain answers with the order it already holds.</summary>
+    public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateOrderAsync(
+        CreateOrderRequest request, [FromHeader(Name = IdempotentRequest.Header)] string? idempotencyKey,
+        IGrainFactory grains, HttpContext http)
+    {
+        var validation = Validate(request).Key(idempotencyKey);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var items = request.Items!.Select(i => new OrderItemRequest(i!.ProductId!.Value, (int)i.Quantity!.Value)).ToList();
+        var result = await IdempotentRequest.RunAsync(http, grains, "order", idempotencyKey,
+            new { request.UserId, items, request.CouponId }, IdSequences.Order, StatusCodes.Status201Created,
+            async orderId => OrderResponse.From(
+                await grains.GetGrain<IOrderGrain>(orderId).CreateAsync(request.UserId!.Value, items, request.CouponId)));
+        return result.Problem is { } problem
+            ? problem
+            : TypedResults.Created($"/api/v1/orders/{result.Value!.OrderId}", result.Value);
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, ValidationProblem>> GetOrderAsync(long orderId,
+        IGrainFactory grains)
+    {
+        var validation = new RequestValidation().Id(orderId, "orderId");
+        return validation.IsValid
+            ? TypedResults.Ok(OrderResponse.From(await grains.GetGrain<IOrderGrain>(orderId).GetAsync()))
+            : validation.ToProblem();
+    }
+
+    public static async Task<Results<Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PayOrderAsync(
+        long orderId, OrderUserRequest request, [FromHeader(Name = IdempotentRequest.Header)] string? idempotencyKey,
+        IGrainFactory grains, HttpContext http)
+    {
+        var validation = new RequestValidation().Id(orderId, "orderId").Id(request.UserId, "userId").Key(idempotencyKey);
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var result = await IdempotentRequest.RunAsync(http, grains, "payment", idempotencyKey,
+            new { orderId, request.UserId }, idSequence: null, StatusCodes.Status200OK,
+            async _ => PaymentResponse.From(await grains.GetGrain<IOrderGrain>(orderId).PayAsync(request.UserId!.Value)));
+        return result.Problem is { } problem ? problem : TypedResults.Ok(result.Value!);
+    }
+
+    public static async Task<Results<Ok<OrderResponse>, ValidationProblem>> CancelOrderAsync(long orderId,
+        OrderUserRequest request, IGrainFactory grains)
+    {
+        var validation = new RequestValidation().Id(orderId, "orderId").Id(request.UserId, "userId");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var order = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(request.UserId!.Value);
+        return TypedResults.Ok(OrderResponse.From(order));
+    }
+
+    private static RequestValidation Validate(CreateOrderRequest request)
+    {
+        var validation = new RequestValidation()
+            .Id(request.UserId, "userId")
+            .OptionalId(request.CouponId, "couponId")
+            .Check(request.Items is { Count: > 0 and <= IOrderGrain.MaxLines }, "items",
+                $"items must hold 1..{IOrderGrain.MaxLines} lines.");
+        if (request.Items is null)
+        {
+            return validation;
+        }
+
+        for (var i = 0; i < request.Items.Count; i++)
+        {
+            var item = request.Items[i];
+            validation
+                .Id(item?.ProductId, $"items[{i}].productId")
+                .InRange(item?.Quantity, 1, IOrderGrain.MaxQuantity, $"items[{i}].quantity");
+        }
+
+        var repeated = request.Items.Where(i => i?.ProductId is not null).GroupBy(i => i!.ProductId)
+            .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        return validation.Check(repeated.Count == 0, "items",
+            $"Each product may appear in one line only (repeated: {string.Join(", ", repeated)}).");
+    }
+}

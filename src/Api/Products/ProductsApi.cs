@@ -1,0 +1,74 @@
+using ECommerce.Api.Errors;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ECommerce.Api.Products;
+
+public static class ProductsApi
+{
+    public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/products").WithTags("Products");
+        group.MapPost("", CreateProductAsync);
+        group.MapGet("", ListProductsAsync);
+        group.MapGet("/{productId}", GetProductAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("/{productId}/stock", AdjustStockAsync)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+        return routes;
+    }
+
+    public static async Task<Results<Created<ProductResponse>, ValidationProblem>> CreateProductAsync(
+        CreateProductRequest request, IGrainFactory grains)
+    {
+        var validation = new RequestValidation()
+            .Required(request.Name, "name")
+            .Required(request.Price, "price")
+            .InRange(request.Stock, 0, int.MaxValue, "stock");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var productId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.Product).NextIdAsync();
+        var product = await grains.GetGrain<IProductGrain>(productId)
+            .CreateAsync(request.Name!, request.Price!.Value, (int)request.Stock!.Value);
+        return TypedResults.Created($"/api/v1/products/{productId}", ProductResponse.From(product));
+    }
+
+    /// <summary>Names and prices come from the catalog; stock is live, from each product.</summary>
+    public static async Task<Ok<ProductPageResponse>> ListProductsAsync(IGrainFactory grains, int? page, int? size,
+        string? q, long? minPrice, long? maxPrice)
+    {
+        var found = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key)
+            .SearchAsync(new CatalogQuery(page ?? 1, size ?? 20, string.IsNullOrWhiteSpace(q) ? null : q, minPrice, maxPrice));
+        var products = await Task.WhenAll(found.Items.Select(item => grains.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
+        return TypedResults.Ok(new ProductPageResponse(products.Select(ProductResponse.From).ToList(), found.Page,
+            found.Size, found.Total));
+    }
+
+    public static async Task<Results<Ok<ProductResponse>, ValidationProblem>> GetProductAsync(long productId,
+        IGrainFactory grains)
+    {
+        var validation = new RequestValidation().Id(productId, "productId");
+        return validation.IsValid
+            ? TypedResults.Ok(ProductResponse.From(await grains.GetGrain<IProductGrain>(productId).GetAsync()))
+            : validation.ToProblem();
+    }
+
+    public static async Task<Results<Ok<ProductResponse>, ValidationProblem>> AdjustStockAsync(long productId,
+        AdjustStockRequest request, IGrainFactory grains)
+    {
+        var validation = new RequestValidation()
+            .Id(productId, "productId")
+            .InRange(request.Delta, int.MinValue, int.MaxValue, "delta");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var product = await grains.GetGrain<IProductGrain>(productId).AdjustStockAsync((int)request.Delta!.Value);
+        return TypedResults.Ok(ProductResponse.From(product));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ECommerce.Api.Coupons;
+using ECommerce.Api.Orders;
+using ECommerce.Api.Products;
+using ECommerce.Api.Users;
+
+namespace ECommerce.Api.Tests.Infrastructure;
+
+/// <summary>The API's endpoints as calls. Helpers that return a body assert the success status first.</summary>
+public sealed class ApiClient(HttpClient http)
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public HttpClient Http => http;
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return http.SendAsync(request);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(path);
+
+    public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidOperationException("Empty body.");
+    }
+
+    public async Task<UserResponse> CreateUserAsync(string? name = null) =>
+        await ReadAsync<UserResponse>(
+            await PostAsync("/api/v1/users", new { name = name ?? "Tester", email = $"{Guid.NewGuid():N}@example.com" }),
+            HttpStatusCode.Created);
+
+    public Task<HttpResponseMessage> ChargeRawAsync(long userId, long amount, string? idempotencyKey = null) =>
+        PostAsync($"/api/v1/users/{userId}/balance/charge", new { amount }, idempotencyKey);
+
+    public async Task<BalanceResponse> ChargeAsync(long userId, long amount) =>
+        await ReadAsync<BalanceResponse>(await ChargeRawAsync(userId, amount), HttpStatusCode.OK);
+
+    public async Task<long> GetBalanceAsync(long userId) =>
+        (await ReadAsync<BalanceResponse>(await GetAsync($"/api/v1/users/{userId}/balance"), HttpStatusCode.OK)).Balance;
+
+    public async Task<List<BalanceHistoryResponse>> GetHistoryAsync(long userId) =>
+        await ReadAsync<List<BalanceHistoryResponse>>(await GetAsync($"/api/v1/users/{userId}/balance/history"),
+            HttpStatusCode.OK);
+
+    public async Task<List<UserCouponResponse>> GetUserCouponsAsync(long userId) =>
+        await ReadAsync<List<UserCouponResponse>>(await GetAsync($"/api/v1/users/{userId}/coupons"), HttpStatusCode.OK);
+
+    public async Task<ProductResponse> CreateProductAsync(long price, int stock, string? name = null) =>
+        await ReadAsync<ProductResponse>(
+            await PostAsync("/api/v1/products", new { name = name ?? $"Product {Guid.NewGuid():N}", price, stock }),
+            HttpStatusCode.Created);
+
+    public async Task<ProductResponse> GetProductAsync(long productId) =>
+        await ReadAsync<ProductResponse>(await GetAsync($"/api/v1/products/{productId}"), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> CreateCouponRawAsync(long discountAmount, int totalQuantity, DateTimeOffset expiresAt) =>
+        PostAsync("/api/v1/coupons", new { name = "Coupon", discountAmount, totalQuantity, expiresAt });
+
+    public async Task<CouponResponse> CreateCouponAsync(long discountAmount, int totalQuantity, DateTimeOffset? expiresAt = null) =>
+        await ReadAsync<CouponResponse>(
+            await CreateCouponRawAsync(discountAmount, totalQuantity, expiresAt ?? DateTimeOffset.UtcNow.AddDays(7)),
+            HttpStatusCode.Created);
+
+    public async Task<CouponResponse> GetCouponAsync(long couponId) =>
+        await ReadAsync<CouponResponse>(await GetAsync($"/api/v1/coupons/{couponId}"), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> IssueCouponRawAsync(long couponId, long userId) =>
+        PostAsync($"/api/v1/coupons/{couponId}/issue", new { userId });
+
+    public async Task<IssuedCouponResponse> IssueCouponAsync(long couponId, long userId) =>
+        await ReadAsync<IssuedCouponResponse>(await IssueCouponRawAsync(couponId, userId), HttpStatusCode.Created);
+
+    public Task<HttpResponseMessage> CreateOrderRawAsync(long userId, IEnumerable<(long ProductId, int Quantity)> items,
+        long? couponId = null, string? idempotencyKey = null) =>
+        PostAsync("/api/v1/orders",
+            new { userId, items = items.Select(i => new { productId = i.ProductId, quantity = i.Quantity }), couponId },
+            idempotencyKey);
+
+    public async Task<OrderResponse> CreateOrderAsync(long userId, IEnumerable<(long ProductId, int Quantity)> items,
+        long? couponId = null) =>
+        await ReadAsync<OrderResponse>(await CreateOrderRawAsync(userId, items, couponId), HttpStatusCode.Created);
+
+    public async Task<OrderResponse> GetOrderAsync(long orderId) =>
+        await ReadAsync<OrderResponse>(await GetAsync($"/api/v1/orders/{orderId}"), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> PayRawAsync(long orderId, long userId, string? idempotencyKey = null) =>
+        PostAsync($"/api/v1/orders/{orderId}/payment", new { userId }, idempotencyKey);
+
+    public async Task<PaymentResponse> PayAsync(long orderId, long userId) =>
+        await ReadAsync<PaymentResponse>(await PayRawAsync(orderId, userId), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> CancelRawAsync(long orderId, long userId) =>
+        PostAsync($"/api/v1/orders/{orderId}/cancel", new { userId });
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace ECommerce.Api.Tests.Infrastructure;
+
+/// <summary>The API in-process over one fresh database per test class, without demo data.</summary>
+public abstract class ApiFactory(TestDatabase database, TimeSpan paymentTimeout)
+    : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private IReadOnlyDictionary<string, string?> _databaseSettings = new Dictionary<string, string?>();
+
+    /// <summary>Settings of the database, for a second process over the same data.</summary>
+    public IReadOnlyDictionary<string, string?> DatabaseSettings => _databaseSettings;
+
+    public ApiClient CreateApi() => new(CreateClient());
+
+    public async Task InitializeAsync()
+    {
+        // A missing PostgreSQL is reported by the StorageFact discoverer (skip or fail), not by the fixture.
+        if (database.IsAvailable)
+        {
+            _databaseSettings = await database.CreateAsync();
+        }
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await database.DisposeAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        var settings = new Dictionary<string, string?>(_databaseSettings)
+        {
+            ["DemoData:Enabled"] = "false",
+            ["Orders:PaymentTimeout"] = paymentTimeout.ToString("c"),
+            ["Silo:ReminderPollInterval"] = "00:00:00.100",
+        };
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        // Production, as deployed: Swagger UI and error answers must not depend on the Development environment.
+        builder.UseEnvironment("Production");
+        builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+    }
+}
+
+public sealed class SqliteApi() : ApiFactory(new SqliteTestDatabase(), TimeSpan.FromMinutes(10));
+
+public sealed class PostgresApi() : ApiFactory(new PostgresTestDatabase(), TimeSpan.FromMinutes(10));
+
+/// <summary>Orders expire two seconds after creation.</summary>
+public sealed class SqliteApiWithShortPaymentTimeout() : ApiFactory(new SqliteTestDatabase(), TimeSpan.FromSeconds(2));
+
+/// <summary>Orders expire two seconds after creation.</summary>
+public sealed class PostgresApiWithShortPaymentTimeout() : ApiFactory(new PostgresTestDatabase(), TimeSpan.FromSeconds(2));

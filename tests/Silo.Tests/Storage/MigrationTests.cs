@@ -1,0 +1,78 @@
+using ECommerce.Silo.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ECommerce.Silo.Tests.Storage;
+
+public sealed class SqliteMigrationTests(SqliteStorageFixture fixture)
+    : MigrationTests(fixture), IClassFixture<SqliteStorageFixture>;
+
+[RequiresPostgres]
+public sealed class PostgresMigrationTests(PostgresStorageFixture fixture)
+    : MigrationTests(fixture), IClassFixture<PostgresStorageFixture>;
+
+public abstract class MigrationTests(StorageFixture fixture)
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [StorageFact]
+    public void EveryProviderHasTheRuntimeScriptAsVersionOne()
+    {
+        foreach (var provider in Enum.GetValues<StorageProvider>())
+        {
+            var first = MigrationRunner.LoadScripts(provider)[0];
+            Assert.Equal((1L, "runtime"), (first.Version, first.Name));
+        }
+    }
+
+    [StorageFact]
+    public async Task RunningTheMigrationsTwiceAppliesEachScriptOnce()
+    {
+        var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
+        var initializer = services.GetRequiredService<IStorageInitializer>();
+
+        await initializer.InitializeAsync(None);
+        await initializer.InitializeAsync(None);
+
+        await AssertEachScriptAppliedOnceAsync(services);
+    }
+
+    [StorageFact]
+    public async Task TwoInitializersStartingTogetherOnOneDatabaseApplyEachScriptOnce()
+    {
+        var configuration = await fixture.CreateDatabaseAsync();
+        var first = fixture.CreateServices(configuration);
+        var second = fixture.CreateServices(configuration);
+
+        await Task.WhenAll(
+            Task.Run(() => first.GetRequiredService<IStorageInitializer>().InitializeAsync(None)),
+            Task.Run(() => second.GetRequiredService<IStorageInitializer>().InitializeAsync(None)));
+
+        await AssertEachScriptAppliedOnceAsync(first);
+    }
+
+    [StorageFact]
+    public async Task MigratedDatabaseAcceptsStateAndReminders()
+    {
+        var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
+        await services.GetRequiredService<IStorageInitializer>().InitializeAsync(None);
+        var grain = new Grains.Abstractions.Runtime.GrainId("test-fresh", "1");
+
+        await services.GetRequiredService<IGrainStorage>().WriteAsync(grain, "state", new CounterState(1), 0, [], None);
+        await services.GetRequiredService<IReminderTable>().UpsertAsync(
+            new ReminderEntry(grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch), None);
+
+        Assert.Equal(1, await TestTables.ScalarAsync(services, "SELECT COUNT(*) FROM grain_state"));
+        Assert.Equal(1, await services.GetRequiredService<IReminderTable>().CountAsync(None));
+    }
+
+    private static async Task AssertEachScriptAppliedOnceAsync(IServiceProvider services)
+    {
+        var provider = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
+        var scripts = MigrationRunner.LoadScripts(provider);
+        Assert.NotEmpty(scripts);
+        Assert.Equal(scripts.Count, await TestTables.ScalarAsync(services, "SELECT COUNT(*) FROM schema_migrations"));
+        Assert.Equal(scripts.Count, await TestTables.ScalarAsync(services, "SELECT COUNT(DISTINCT version) FROM schema_migrations"));
+        Assert.Equal(scripts[^1].Version, await TestTables.ScalarAsync(services, "SELECT MAX(version) FROM schema_migrations"));
+    }
+}
