@@ -136,7 +136,7 @@ internal static class BenchCommand
         {
             var schema = $"bench_project_{runId}";
             environment["Storage__Provider"] = "Postgres";
-            environment["ConnectionStrings__Postgres"] = await PostgresSchemas.CreateAsync(options.Postgres, schema, cancellationToken).ConfigureAwait(false);
+            environment["ConnectionStrings__Postgres"] = await PostgresSchemas.CreateAsync(options.Postgres, schema, options.PoolSize, cancellationToken).ConfigureAwait(false);
             cleanup = () => options.KeepData ? Task.CompletedTask : PostgresSchemas.DropAsync(options.Postgres, schema);
         }
 
@@ -149,7 +149,7 @@ internal static class BenchCommand
     private static async Task<Server> StartBaselineAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
     {
         var schema = $"bench_baseline_{runId}";
-        var connectionString = await PostgresSchemas.CreateAsync(options.Postgres, schema, cancellationToken).ConfigureAwait(false);
+        var connectionString = await PostgresSchemas.CreateAsync(options.Postgres, schema, options.PoolSize, cancellationToken).ConfigureAwait(false);
         var self = typeof(BenchCommand).Assembly.Location;
         var dll = File.Exists(Path.ChangeExtension(self, ".runtimeconfig.json"))
             ? self

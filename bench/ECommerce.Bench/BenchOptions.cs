@@ -41,6 +41,9 @@ internal sealed record BenchOptions
 
     public bool GroupCommit { get; init; } = true;
 
+    /// <summary>The same connection cap for the project and the baseline; PostgreSQL's default max_connections is 100.</summary>
+    public int PoolSize { get; init; } = 20;
+
     public string? ApiDll { get; init; }
 
     public bool Progress { get; init; } = true;
@@ -59,6 +62,7 @@ internal sealed record BenchOptions
           --concurrency C           requests in flight at once (default: min(N, 100); flash-sale min(N, 256))
           --json <file>             write the results as JSON
           --postgres <conn>         PostgreSQL for --start postgres and the baseline (env ECOMMERCE_BENCH_POSTGRES)
+          --pool-size P             PostgreSQL connections per started server, project and baseline alike (default 20)
           --group-commit on|off     Silo:GroupCommit:Disabled for a started backend (default on)
           --api-dll <path>          ECommerce.Api.dll to start (default: found beside the solution)
           --no-progress             no progress bar on stderr
@@ -93,6 +97,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = Positive(name, Value()) },
                 "--json" => options with { JsonPath = Value() },
                 "--postgres" => options with { Postgres = Value() },
+                "--pool-size" => options with { PoolSize = Positive(name, Value()) },
                 "--group-commit" => options with { GroupCommit = OnOff(name, Value()) },
                 "--api-dll" => options with { ApiDll = Value() },
                 "--no-progress" => options with { Progress = false },

@@ -5,13 +5,13 @@ namespace ECommerce.Bench.Hosting;
 /// <summary>A fresh schema per started server, so every run starts from empty tables in the same database.</summary>
 internal static class PostgresSchemas
 {
-    public static async Task<string> CreateAsync(string connectionString, string schema, CancellationToken cancellationToken)
+    public static async Task<string> CreateAsync(string connectionString, string schema, int poolSize, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema};", connection);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(connectionString) { SearchPath = schema, MaxPoolSize = poolSize }.ConnectionString;
     }
 
     public static async Task DropAsync(string connectionString, string schema)
