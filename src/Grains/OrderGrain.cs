@@ -11,7 +11,7 @@ public sealed class OrderGrain(
     [PersistentState("order")] IPersistentState<OrderState> state,
     IOptions<OrderOptions> options) : Grain, IOrderGrain, IRemindable
 {
-    public const string PaymentTimeoutReminder = "payment-timeout";
+    public const string PaymentTimeoutReminder = "expire";
 
     // A tick that finds the order still open (e.g. it fired during a restart) retries after this period.
     private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);

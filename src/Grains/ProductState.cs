@@ -57,8 +57,8 @@ public sealed record ProductState
         return new ProductState { Name = trimmed, Price = price, Stock = stock, CreatedAt = now };
     }
 
-    public bool IsSameProduct(ProductState other) =>
-        Name == other.Name && Price == other.Price && Stock + Reservations.Values.Sum() == other.Stock;
+    /// <summary>A retried create is recognised by name and price; stock may have moved since.</summary>
+    public bool IsSameProduct(ProductState other) => Name == other.Name && Price == other.Price;
 
     public ProductState AdjustStock(int delta)
     {

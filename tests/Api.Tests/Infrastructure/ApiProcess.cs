@@ -1,0 +1,130 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ECommerce.Api.Tests.Infrastructure;
+
+/// <summary>The built API as a separate process on 127.0.0.1 (<c>dotnet ECommerce.Api.dll --urls ...</c>), so a test can
+/// kill it hard and start it again over the same database.</summary>
+public sealed class ApiProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private ApiProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        Api = new ApiClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) });
+    }
+
+    public ApiClient Api { get; }
+
+    /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers.</summary>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory)
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ECommerce.Api.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["DemoData__Enabled"] = "false";
+        start.Environment["Orders__PaymentTimeout"] = "00:10:00";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The API process did not start.");
+        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        process.OutputDataReceived += (_, line) => api.Remember(line.Data);
+        process.ErrorDataReceived += (_, line) => api.Remember(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await api.WaitUntilAnsweringAsync();
+        return api;
+    }
+
+    /// <summary>Kills the process and its children at once: no shutdown hooks, no deactivation, like a crash.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.WaitForExit();
+    }
+
+    public string RecentOutput => string.Join(Environment.NewLine, _output);
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        Api.Http.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 50 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        var deadline = DateTime.UtcNow + StartDeadline;
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"The API process exited with {_process.ExitCode}:{Environment.NewLine}{RecentOutput}");
+            }
+
+            try
+            {
+                if ((await Api.GetAsync("/api/v1/products?size=1")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"The API did not answer within {StartDeadline}:{Environment.NewLine}{RecentOutput}");
+            }
+
+            // Pacing between probes; the probe above is the condition.
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
