@@ -1,9 +1,13 @@
+using ECommerce.Api.Admin;
 using ECommerce.Api.Coupons;
+using ECommerce.Api.Dashboard;
 using ECommerce.Api.DemoData;
 using ECommerce.Api.Errors;
+using ECommerce.Api.Health;
 using ECommerce.Api.Hosting;
 using ECommerce.Api.Orders;
 using ECommerce.Api.Products;
+using ECommerce.Api.Telemetry;
 using ECommerce.Api.Users;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,17 +17,24 @@ builder.Services.AddDemoData();
 builder.Services.AddApiErrors();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocs();
+builder.Services.AddDashboard();
+builder.Services.AddHealth();
+builder.Services.AddOtlpMetrics();
 
 var app = builder.Build();
 
 app.UseApiErrors();
 app.UseRequestBodyLimit();
 app.UseApiDocs();
+app.UseStaticFiles();
 
 app.MapUsersApi();
 app.MapProductsApi();
 app.MapCouponsApi();
 app.MapOrdersApi();
+app.MapDeadLettersApi();
+app.MapHealth();
+app.MapDashboard();
 
 app.Run();
 

@@ -13,3 +13,8 @@ public sealed record ProductResponse(long ProductId, string Name, long Price, in
 }
 
 public sealed record ProductPageResponse(IReadOnlyList<ProductResponse> Items, int Page, int Size, int Total);
+
+public sealed record TopProductResponse(int Rank, long ProductId, string Name, long SalesCount)
+{
+    public static TopProductResponse From(TopProduct top) => new(top.Rank, top.ProductId, top.Name, top.SalesCount);
+}

@@ -12,6 +12,7 @@ public static class ProductsApi
         var group = routes.MapGroup("/api/v1/products").WithTags("Products");
         group.MapPost("", CreateProductAsync);
         group.MapGet("", ListProductsAsync);
+        group.MapGet("/top", GetTopProductsAsync).ProducesProblem(StatusCodes.Status400BadRequest);
         group.MapGet("/{productId}", GetProductAsync).ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{productId}/stock", AdjustStockAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
@@ -46,6 +47,14 @@ public static class ProductsApi
         var products = await Task.WhenAll(found.Items.Select(item => grains.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
         return TypedResults.Ok(new ProductPageResponse(products.Select(ProductResponse.From).ToList(), found.Page,
             found.Size, found.Total));
+    }
+
+    /// <summary>Best sellers over the last <paramref name="days"/> business days (1..30, default 3), at most
+    /// <paramref name="limit"/> (1..50, default 5); out of range is a VALIDATION_FAILED from the ranking grain.</summary>
+    public static async Task<Ok<List<TopProductResponse>>> GetTopProductsAsync(IGrainFactory grains, int? days, int? limit)
+    {
+        var top = await grains.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key).GetTopAsync(days ?? 3, limit ?? 5);
+        return TypedResults.Ok(top.Select(TopProductResponse.From).ToList());
     }
 
     public static async Task<Results<Ok<ProductResponse>, ValidationProblem>> GetProductAsync(long productId,

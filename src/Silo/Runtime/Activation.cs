@@ -51,7 +51,7 @@ internal sealed class Activation : IGrainContext
 
     public string TypeName => _info.TypeName;
 
-    public bool GroupCommit => _info.GroupCommit;
+    public bool GroupCommit => _info.GroupCommit && !_runtime.GroupCommitDisabled;
 
     public IGrainFactory GrainFactory => _runtime;
 

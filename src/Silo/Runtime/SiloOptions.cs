@@ -17,4 +17,13 @@ public sealed class SiloOptions
 
     /// <summary>How long shutdown waits for activations to deactivate.</summary>
     public TimeSpan DeactivationTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Section "Silo:GroupCommit".</summary>
+    public GroupCommitOptions GroupCommit { get; set; } = new();
+}
+
+public sealed class GroupCommitOptions
+{
+    /// <summary>Makes [GroupCommit] grains write each turn on its own, so benchmarks can compare both.</summary>
+    public bool Disabled { get; set; }
 }

@@ -42,6 +42,8 @@ public sealed class SiloRuntime : IGrainFactory
 
     internal ILogger Logger { get; }
 
+    internal bool GroupCommitDisabled => _options.GroupCommit.Disabled;
+
     public TGrain GetGrain<TGrain>(long primaryKey) where TGrain : IGrainWithIntegerKey =>
         GrainReference.Create<TGrain>(this, GrainIdFor(typeof(TGrain), primaryKey.ToString(CultureInfo.InvariantCulture)));
 

@@ -12,11 +12,13 @@ public sealed class StorageMetrics
 
     public StorageMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = Meter = meterFactory.Create(MeterName);
         _writeDuration = meter.CreateHistogram<double>("storage.write.duration", "ms", "Duration of one grain state write transaction.");
         _versionConflicts = meter.CreateCounter<long>("storage.version_conflicts", description: "Writes refused because the stored version moved on.");
         _writeRecords = meter.CreateHistogram<long>("storage.write.records", "{record}", "Staged records written with one state write.");
     }
+
+    internal Meter Meter { get; }
 
     internal void RecordWrite(string grainType, TimeSpan elapsed, int records)
     {

@@ -93,4 +93,28 @@ public sealed class GroupCommitTests
         Assert.Equal(1_000, storage.RecordsWritten);
         Assert.Equal(0, silo.Probe.Overlaps);
     }
+
+    [Fact]
+    public async Task WithGroupCommitDisabledTurnsQueuedBehindAWriteAreEachWrittenOnTheirOwn()
+    {
+        var storage = new MemoryGrainStorage();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writeStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        storage.BeforeWrite = _ => { writeStarted.TrySetResult(); return gate.Task; };
+        await using var silo = await TestSilo.StartAsync(
+            s => s.AddSingleton<IGrainStorage>(storage),
+            new Dictionary<string, string?> { ["Silo:GroupCommit:Disabled"] = "true" });
+        var key = NewKey();
+        var grain = silo.Grains.GetGrain<IBatchedCounterGrain>(key);
+
+        var first = grain.IncrementAsync();
+        await writeStarted.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var later = Enumerable.Range(0, 10).Select(_ => grain.IncrementAsync()).ToList();
+        gate.SetResult();
+        var results = await Task.WhenAll(later.Prepend(first));
+
+        Assert.Equal(Enumerable.Range(1, 11).Select(i => (long)i), results.Order());
+        Assert.Equal(11, storage.Writes);
+        Assert.Equal(11, storage.StoredVersion(Id(key), "counter"));
+    }
 }

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace ECommerce.Bench.Baseline;
+
+/// <summary>Seed 001's chosen design for a fair ratio: each request is one PostgreSQL transaction that takes
+/// <c>SELECT ... FOR UPDATE</c> row locks on what it changes. Same routes and shapes as the project's API, for the
+/// endpoints the coupon, wallet, order and flash-sale scenarios use.</summary>
+internal static class BaselineServer
+{
+    /// <summary>args: --postgres &lt;connection string&gt; --urls &lt;url&gt;.</summary>
+    public static async Task RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var connectionString = builder.Configuration["postgres"]
+            ?? throw new ArgumentException("serve-baseline needs --postgres <connection string>.");
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        builder.Services.AddProblemDetails();
+
+        var app = builder.Build();
+        await BaselineSchema.CreateAsync(app.Services.GetRequiredService<NpgsqlDataSource>(), cancellationToken).ConfigureAwait(false);
+        app.UseExceptionHandler();
+        app.MapBaselineApi();
+        await app.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A domain refusal: answered as ProblemDetails with a <c>code</c>, as the project's API does.</summary>
+internal sealed class BaselineProblem(int status, string code) : Exception(code)
+{
+    public int Status { get; } = status;
+
+    public string Code { get; } = code;
+
+    public IResult ToResult() => Results.Problem(statusCode: Status, title: Code, extensions: new Dictionary<string, object?> { ["code"] = Code });
+}

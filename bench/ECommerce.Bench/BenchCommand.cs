@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Text.Json;
+using ECommerce.Bench.Baseline;
+using ECommerce.Bench.Hosting;
+using ECommerce.Bench.Load;
+using ECommerce.Bench.Reporting;
+using ECommerce.Bench.Scenarios;
+
+namespace ECommerce.Bench;
+
+/// <summary>The tool's entry: parses the options, starts the servers asked for, runs the scenarios, reports.</summary>
+internal static class BenchCommand
+{
+    /// <returns>0 when every invariant passed, 1 when one failed or a scenario could not run, 2 on bad options.</returns>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (args is ["serve-baseline", .. var serverArgs])
+        {
+            await BaselineServer.RunAsync(serverArgs, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
+
+        if (args is ["--help"] or ["-h"])
+        {
+            output.WriteLine(BenchOptions.Usage);
+            return 0;
+        }
+
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException exception)
+        {
+            error.WriteLine(exception.Message);
+            error.WriteLine(BenchOptions.Usage);
+            return 2;
+        }
+
+        var report = await RunAllAsync(options, args, output, error, cancellationToken).ConfigureAwait(false);
+        SummaryWriter.WriteComparisons(output, report.Comparisons);
+        if (options.JsonPath is not null)
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
+            Directory.CreateDirectory(directory!);
+            await File.WriteAllTextAsync(options.JsonPath, JsonSerializer.Serialize(report, JsonDefaults.Indented), cancellationToken)
+                .ConfigureAwait(false);
+            output.WriteLine($"\nresults written to {options.JsonPath}");
+        }
+
+        var passed = report.Runs.Count > 0 && report.Runs.All(run => run.Passed);
+        output.WriteLine(passed ? "\nALL INVARIANTS PASSED" : "\nSOME INVARIANTS FAILED OR A SCENARIO DID NOT RUN");
+        return passed ? 0 : 1;
+    }
+
+    private static async Task<BenchReport> RunAllAsync(BenchOptions options, string[] args, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var names = options.Scenario == "all" ? ScenarioCatalog.Names : [options.Scenario];
+        var runs = new List<RunResult>();
+        var runId = started.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+        if (options.Target is Target.Project or Target.Both)
+        {
+            await using var server = await StartProjectAsync(options, runId, error, cancellationToken).ConfigureAwait(false);
+            var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : options.Url.ToString();
+            foreach (var name in names)
+            {
+                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server.Url, options, runId, output, error,
+                    cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        if (options.Target is Target.Baseline or Target.Both)
+        {
+            await using var server = await StartBaselineAsync(options, runId, error, cancellationToken).ConfigureAwait(false);
+            foreach (var name in names)
+            {
+                var scenario = ScenarioCatalog.Create(name);
+                if (scenario.RunsOnBaseline)
+                {
+                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server.Url, options, runId, output, error, cancellationToken)
+                        .ConfigureAwait(false));
+                }
+                else
+                {
+                    runs.Add(Skip(scenario, "baseline", options, "the baseline has no ranking endpoint"));
+                    SummaryWriter.Write(output, runs[^1]);
+                }
+            }
+        }
+
+        return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, Compare(runs));
+    }
+
+    private sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Process?.DisposeAsync() ?? ValueTask.CompletedTask;
+    }
+
+    private static async Task<Server> StartProjectAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
+    {
+        if (options.Url is not null)
+        {
+            return new Server(options.Url, null);
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["DemoData__Enabled"] = "false",
+            ["Silo__GroupCommit__Disabled"] = options.GroupCommit ? "false" : "true",
+        };
+        Func<Task> cleanup;
+        if (options.Start == StartStorage.Sqlite)
+        {
+            var file = Path.Combine(Path.GetTempPath(), "ecommerce-bench", $"project-{runId}.db");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+            environment["Storage__Provider"] = "Sqlite";
+            environment["ConnectionStrings__Sqlite"] = $"Data Source={file}";
+            cleanup = () =>
+            {
+                if (!options.KeepData)
+                {
+                    foreach (var path in new[] { file, file + "-wal", file + "-shm" }.Where(File.Exists))
+                    {
+                        File.Delete(path);
+                    }
+                }
+
+                return Task.CompletedTask;
+            };
+        }
+        else
+        {
+            var schema = $"bench_project_{runId}";
+            environment["Storage__Provider"] = "Postgres";
+            environment["ConnectionStrings__Postgres"] = await PostgresSchemas.CreateAsync(options.Postgres, schema, options.PoolSize, cancellationToken).ConfigureAwait(false);
+            cleanup = () => options.KeepData ? Task.CompletedTask : PostgresSchemas.DropAsync(options.Postgres, schema);
+        }
+
+        var dll = options.ApiDll ?? BackendProcess.BuiltDll(Path.Combine("src", "Api"), "ECommerce.Api");
+        error.WriteLine($"starting {dll} on {options.Start.ToString().ToLowerInvariant()}{(options.GroupCommit ? "" : " with group commit off")}...");
+        var process = await BackendProcess.StartAsync(dll, [], environment, cleanup, cancellationToken).ConfigureAwait(false);
+        return new Server(process.Url, process);
+    }
+
+    private static async Task<Server> StartBaselineAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
+    {
+        var schema = $"bench_baseline_{runId}";
+        var connectionString = await PostgresSchemas.CreateAsync(options.Postgres, schema, options.PoolSize, cancellationToken).ConfigureAwait(false);
+        var self = typeof(BenchCommand).Assembly.Location;
+        var dll = File.Exists(Path.ChangeExtension(self, ".runtimeconfig.json"))
+            ? self
+            : BackendProcess.BuiltDll(Path.Combine("bench", "ECommerce.Bench"), "ECommerce.Bench");
+        error.WriteLine("starting the baseline (PostgreSQL, SELECT ... FOR UPDATE)...");
+        var process = await BackendProcess.StartAsync(dll, ["serve-baseline", "--postgres", connectionString], new Dictionary<string, string>(),
+            () => options.KeepData ? Task.CompletedTask : PostgresSchemas.DropAsync(options.Postgres, schema), cancellationToken).ConfigureAwait(false);
+        return new Server(process.Url, process);
+    }
+
+    private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, Uri url, BenchOptions options,
+        string runId, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var users = options.Users ?? scenario.DefaultUsers;
+        var concurrency = options.Concurrency ?? scenario.DefaultConcurrency(users);
+        var recorder = new LoadRecorder();
+        // Verification reads run beside nothing, but set-up runs at the same concurrency as the load, warming the pool.
+        using var client = new ApiClient(url, concurrency) { Recorder = recorder };
+        var context = new ScenarioContext(client, recorder, $"{runId}-{target}", users, options.Stock, concurrency, cancellationToken);
+        var result = new RunResult
+        {
+            Scenario = scenario.Name,
+            Target = target,
+            Storage = storage,
+            GroupCommit = target == "project" && options.GroupCommit,
+            Users = users,
+            Stock = options.Stock,
+            Concurrency = concurrency,
+        };
+
+        try
+        {
+            error.WriteLine($"{scenario.Name} on {target}: set-up ({users} users)...");
+            await scenario.SetupAsync(context).ConfigureAwait(false);
+        }
+        catch (ScenarioSkippedException skipped)
+        {
+            return Report(result with { Skipped = skipped.Message });
+        }
+        catch (Exception exception) when (exception is UnexpectedResponseException or HttpRequestException or KeyNotFoundException or JsonException)
+        {
+            return Report(result with { Error = $"set-up failed: {exception.Message}" });
+        }
+
+        string? failure = null;
+        var redraw = options.Progress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
+        {
+            recorder.Start();
+            try
+            {
+                await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item), cancellationToken)
+                    .ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is KeyNotFoundException or JsonException or InvalidOperationException)
+            {
+                failure = $"load failed: an answer was not the documented shape: {exception.Message}";
+            }
+
+            recorder.Stop();
+        }
+
+        IReadOnlyList<Invariant> invariants = [];
+        try
+        {
+            invariants = await scenario.VerifyAsync(context).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is UnexpectedResponseException or HttpRequestException or KeyNotFoundException or JsonException)
+        {
+            failure ??= $"verification failed: {exception.Message}";
+        }
+
+        var latencies = LatencySummary.Of(recorder.LatenciesMs());
+        var byStep = recorder.ByStep();
+        var requests = byStep.Sum(step => step.Value.Sum(status => (long)status.Value));
+        var seconds = recorder.Elapsed.TotalSeconds;
+        var unexpected = scenario.Unexpected(recorder);
+        var thresholds = scenario.LatencyThresholds
+            .Select(t => new ThresholdResult(string.Create(CultureInfo.InvariantCulture, $"http_req_duration {t.Name}<={t.MaxMs}ms"), latencies.At(t.Percentile) <= t.MaxMs))
+            .Append(new ThresholdResult(string.Create(CultureInfo.InvariantCulture, $"unexpected answers rate<{scenario.MaxUnexpectedRate}"),
+                requests > 0 && (double)unexpected / requests < scenario.MaxUnexpectedRate))
+            .ToList();
+        return Report(result with
+        {
+            Requests = requests,
+            DurationSeconds = seconds,
+            RequestsPerSecond = seconds > 0 ? requests / seconds : 0,
+            LatencyMs = latencies,
+            Failed4xx5xx = byStep.Sum(step => step.Value.Where(s => s.Key == 0 || s.Key >= 400).Sum(s => (long)s.Value)),
+            Unexpected = unexpected,
+            StatusByStep = byStep,
+            Thresholds = thresholds,
+            Invariants = invariants,
+            Error = failure,
+        });
+
+        RunResult Report(RunResult run)
+        {
+            SummaryWriter.Write(output, run);
+            return run;
+        }
+    }
+
+    private static RunResult Skip(Scenario scenario, string target, BenchOptions options, string reason)
+    {
+        var users = options.Users ?? scenario.DefaultUsers;
+        return new RunResult
+        {
+            Scenario = scenario.Name,
+            Target = target,
+            Storage = "postgres",
+            Users = users,
+            Stock = options.Stock,
+            Concurrency = options.Concurrency ?? scenario.DefaultConcurrency(users),
+            Skipped = reason,
+        };
+    }
+
+    private static List<Comparison> Compare(IReadOnlyList<RunResult> runs) =>
+        runs.Where(run => run.Target == "project" && run.LatencyMs is not null)
+            .Join(runs.Where(run => run.Target == "baseline" && run.LatencyMs is not null), run => run.Scenario, run => run.Scenario,
+                (project, baseline) => new Comparison(project.Scenario, project.Users, project.RequestsPerSecond, baseline.RequestsPerSecond,
+                    baseline.RequestsPerSecond > 0 ? project.RequestsPerSecond / baseline.RequestsPerSecond : 0,
+                    project.LatencyMs!.P95, baseline.LatencyMs!.P95, project.LatencyMs.P99, baseline.LatencyMs.P99))
+            .ToList();
+}

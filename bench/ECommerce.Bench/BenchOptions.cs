@@ -1,0 +1,143 @@
+using System.Globalization;
+
+namespace ECommerce.Bench;
+
+internal enum Target
+{
+    Project,
+    Baseline,
+    Both,
+}
+
+internal enum StartStorage
+{
+    None,
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>The command line; scenario-specific defaults apply where <see cref="Users"/> or <see cref="Stock"/> is null.</summary>
+internal sealed record BenchOptions
+{
+    public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=ecommerce_bench";
+
+    public string Scenario { get; init; } = "all";
+
+    public Uri? Url { get; init; }
+
+    public StartStorage Start { get; init; } = StartStorage.None;
+
+    public Target Target { get; init; } = Target.Project;
+
+    public int? Users { get; init; }
+
+    public int? Stock { get; init; }
+
+    public int? Concurrency { get; init; }
+
+    public string? JsonPath { get; init; }
+
+    public string Postgres { get; init; } = Environment.GetEnvironmentVariable("ECOMMERCE_BENCH_POSTGRES") ?? DefaultPostgres;
+
+    public bool GroupCommit { get; init; } = true;
+
+    /// <summary>The same connection cap for the project and the baseline; PostgreSQL's default max_connections is 100.</summary>
+    public int PoolSize { get; init; } = 20;
+
+    public string? ApiDll { get; init; }
+
+    public bool Progress { get; init; } = true;
+
+    public bool KeepData { get; init; }
+
+    public static string Usage => """
+        usage: ECommerce.Bench [options]
+          --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale (default all)
+          --url <base url>          run against a running backend, e.g. http://127.0.0.1:5000 (no /api/v1)
+          --start sqlite|postgres   start the built src/Api on 127.0.0.1 with a fresh database, stop it at the end
+          --target project|baseline|both
+                                    baseline: the seeds' SELECT ... FOR UPDATE server, on PostgreSQL; both: each in turn, with ratios
+          --users N                 users (operations for wallet-charge-use, reads for top-products)
+          --stock S                 coupon quantity / product stock where the scenario has one
+          --concurrency C           requests in flight at once (default: min(N, 100); flash-sale min(N, 256))
+          --json <file>             write the results as JSON
+          --postgres <conn>         PostgreSQL for --start postgres and the baseline (env ECOMMERCE_BENCH_POSTGRES)
+          --pool-size P             PostgreSQL connections per started server, project and baseline alike (default 20)
+          --group-commit on|off     Silo:GroupCommit:Disabled for a started backend (default on)
+          --api-dll <path>          ECommerce.Api.dll to start (default: found beside the solution)
+          --no-progress             no progress bar on stderr
+          --keep-data               keep the SQLite file / PostgreSQL schemas after the run
+        """;
+
+    /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
+    public static BenchOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Count)
+                {
+                    throw new ArgumentException($"{name} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            options = name switch
+            {
+                "--scenario" => options with { Scenario = Value() },
+                "--url" => options with { Url = new Uri(Value().TrimEnd('/') + "/", UriKind.Absolute) },
+                "--start" => options with { Start = Enum.Parse<StartStorage>(Value(), ignoreCase: true) },
+                "--target" => options with { Target = Enum.Parse<Target>(Value(), ignoreCase: true) },
+                "--users" => options with { Users = Positive(name, Value()) },
+                "--stock" => options with { Stock = Positive(name, Value()) },
+                "--concurrency" => options with { Concurrency = Positive(name, Value()) },
+                "--json" => options with { JsonPath = Value() },
+                "--postgres" => options with { Postgres = Value() },
+                "--pool-size" => options with { PoolSize = Positive(name, Value()) },
+                "--group-commit" => options with { GroupCommit = OnOff(name, Value()) },
+                "--api-dll" => options with { ApiDll = Value() },
+                "--no-progress" => options with { Progress = false },
+                "--keep-data" => options with { KeepData = true },
+                _ => throw new ArgumentException($"Unknown option {name}."),
+            };
+        }
+
+        if (options.Url is not null && options.Start != StartStorage.None)
+        {
+            throw new ArgumentException("--url and --start exclude each other.");
+        }
+
+        if (options.Url is null && options.Start == StartStorage.None && options.Target != Target.Baseline)
+        {
+            throw new ArgumentException("Give --url or --start sqlite|postgres.");
+        }
+
+        if (options.Url is not null && options.Target != Target.Project)
+        {
+            throw new ArgumentException("--target baseline|both starts its servers itself; drop --url.");
+        }
+
+        if (options.Scenario != "all" && !Scenarios.ScenarioCatalog.Names.Contains(options.Scenario))
+        {
+            throw new ArgumentException($"Unknown scenario {options.Scenario}; one of {string.Join(", ", Scenarios.ScenarioCatalog.Names)} or all.");
+        }
+
+        return options;
+    }
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static bool OnOff(string name, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"{name} is on or off, not '{value}'."),
+    };
+}

@@ -1,0 +1,78 @@
+namespace ECommerce.Bench.Scenarios;
+
+/// <summary>Seed 001's load test: each of N users issues the coupon, orders two products with it and pays.</summary>
+internal sealed class FullFlowScenario : Scenario
+{
+    private const long Charge = 100_000;
+    private const long Discount = 1_000;
+    private const long PriceX = 5_000;
+    private const long PriceY = 3_000;
+    private const long PayAmount = PriceX + PriceY - Discount;
+    private long[] _users = [];
+    private long _couponId;
+    private long _productX;
+    private long _productY;
+
+    public override string Name => "full-flow";
+
+    public override string Description => "N users each issue a coupon, POST /orders (2 products, the coupon) and pay";
+
+    public override int DefaultUsers => 100;
+
+    private static int Stock(ScenarioContext context) => context.Stock ?? context.Users;
+
+    private static int Paid(ScenarioContext context) => Math.Min(context.Users, Stock(context));
+
+    public override long PlannedRequests(ScenarioContext context) => 2L * context.Users + Paid(context);
+
+    public override async Task SetupAsync(ScenarioContext context)
+    {
+        _users = await Setup.CreateUsersAsync(context, "flow", context.Users, Charge).ConfigureAwait(false);
+        _couponId = await Setup.CreateCouponAsync(context, "Flow coupon", Discount, context.Users).ConfigureAwait(false);
+        _productX = await Setup.CreateProductAsync(context, "Flow X", PriceX, Stock(context)).ConfigureAwait(false);
+        _productY = await Setup.CreateProductAsync(context, "Flow Y", PriceY, Stock(context)).ConfigureAwait(false);
+    }
+
+    public override int Items(ScenarioContext context) => _users.Length;
+
+    public override async Task RunItemAsync(ScenarioContext context, int item)
+    {
+        var userId = _users[item];
+        var issue = await context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId }, "issue", context.CancellationToken)
+            .ConfigureAwait(false);
+        if (issue.Status != 201)
+        {
+            return;
+        }
+
+        var order = await context.Client.PostAsync("orders", new
+        {
+            userId,
+            items = new[] { new { productId = _productX, quantity = 1 }, new { productId = _productY, quantity = 1 } },
+            couponId = _couponId,
+        }, "order", context.CancellationToken).ConfigureAwait(false);
+        if (order.Status == 201)
+        {
+            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    public override long Unexpected(Load.LoadRecorder recorder) =>
+        Others(recorder, new Dictionary<string, int[]> { ["issue"] = [201], ["order"] = [201, 409], ["pay"] = [200] });
+
+    public override async Task<IReadOnlyList<Invariant>> VerifyAsync(ScenarioContext context)
+    {
+        var paid = Paid(context);
+        var debited = await Setup.UsersWithBalanceAsync(context, _users, _ => Charge - PayAmount).ConfigureAwait(false);
+        return
+        [
+            Invariant.Equal("coupon issuedQuantity == N", context.Users, await Setup.IssuedAsync(context, _couponId).ConfigureAwait(false)),
+            Invariant.Equal("orders answered 201 == min(N,S)", paid, context.Recorder.Count("order", 201)),
+            Invariant.Equal("payments answered 200 == min(N,S)", paid, context.Recorder.Count("pay", 200)),
+            Invariant.Equal("product X stock == S - paid", Stock(context) - paid, await Setup.StockAsync(context, _productX).ConfigureAwait(false)),
+            Invariant.Equal("product Y stock == S - paid", Stock(context) - paid, await Setup.StockAsync(context, _productY).ConfigureAwait(false)),
+            Invariant.Equal("users with balance == 100,000 - (8,000 - 1,000 coupon) == paid", paid, debited),
+        ];
+    }
+}

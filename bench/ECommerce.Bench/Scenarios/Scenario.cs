@@ -1,0 +1,75 @@
+using System.Globalization;
+using ECommerce.Bench.Load;
+
+namespace ECommerce.Bench.Scenarios;
+
+/// <summary>A check on the server's state after the load, with exact counts.</summary>
+internal sealed record Invariant(string Name, string Expected, string Actual, bool Passed)
+{
+    public static Invariant Equal(string name, long expected, long actual) =>
+        new(name, expected.ToString(CultureInfo.InvariantCulture), actual.ToString(CultureInfo.InvariantCulture), expected == actual);
+}
+
+/// <summary>The scenario cannot run against this server (e.g. an endpoint not there yet).</summary>
+internal sealed class ScenarioSkippedException(string reason) : Exception(reason);
+
+internal sealed class ScenarioContext(ApiClient client, LoadRecorder recorder, string runId, int users, int? stock, int concurrency,
+    CancellationToken cancellationToken)
+{
+    public ApiClient Client { get; } = client;
+
+    public LoadRecorder Recorder { get; } = recorder;
+
+    /// <summary>Makes names and emails unique, so a scenario can run again against the same server.</summary>
+    public string RunId { get; } = runId;
+
+    public int Users { get; } = users;
+
+    /// <summary>null: the scenario's default.</summary>
+    public int? Stock { get; } = stock;
+
+    public int Concurrency { get; } = concurrency;
+
+    public CancellationToken CancellationToken { get; } = cancellationToken;
+}
+
+/// <summary>One load scenario: set-up through the API (not timed), the timed load, then the invariants read back through the API.</summary>
+internal abstract class Scenario
+{
+    public abstract string Name { get; }
+
+    public abstract string Description { get; }
+
+    public abstract int DefaultUsers { get; }
+
+    /// <summary>Whether the baseline server has the endpoints this scenario needs.</summary>
+    public virtual bool RunsOnBaseline => true;
+
+    public virtual int DefaultConcurrency(int users) => Math.Min(users, 100);
+
+    /// <summary>The k6 thresholds of the seeds: p(95) under 200 ms and under 1% unexpected answers.</summary>
+    public virtual IReadOnlyList<LatencyThreshold> LatencyThresholds { get; } = [new("p(95)", 95, 200)];
+
+    public virtual double MaxUnexpectedRate => 0.01;
+
+    /// <summary>Upper bound of timed requests, for the progress bar.</summary>
+    public abstract long PlannedRequests(ScenarioContext context);
+
+    public abstract Task SetupAsync(ScenarioContext context);
+
+    public abstract int Items(ScenarioContext context);
+
+    public abstract Task RunItemAsync(ScenarioContext context, int item);
+
+    public abstract Task<IReadOnlyList<Invariant>> VerifyAsync(ScenarioContext context);
+
+    /// <summary>How many timed answers fell outside what the scenario expects (k6's checks).</summary>
+    public abstract long Unexpected(LoadRecorder recorder);
+
+    protected static long Others(LoadRecorder recorder, IReadOnlyDictionary<string, int[]> expected) =>
+        recorder.ByStep().Sum(step => step.Value
+            .Where(status => !expected.TryGetValue(step.Key, out var allowed) || !allowed.Contains(status.Key))
+            .Sum(status => (long)status.Value));
+}
+
+internal sealed record LatencyThreshold(string Name, double Percentile, double MaxMs);

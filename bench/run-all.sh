@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every measurement in docs/BENCHMARKS.md, one after another, each under a minute; outputs in bench-results/.
+# `bench/run-all.sh postgres` runs only the measurements whose name contains "postgres".
+# Needs: `dotnet build ECommerce.sln -c Release` and a local PostgreSQL with the database ecommerce_bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench-results
+ONLY=${1:-}
+bench() {
+  local name=$1
+  shift
+  [[ -z $ONLY || $name == *"$ONLY"* ]] || return 0
+  echo "== $name: ECommerce.Bench $* (load average: $(cut -d' ' -f1-3 /proc/loadavg))" | tee "bench-results/$name.txt"
+  dotnet bench/ECommerce.Bench/bin/Release/net10.0/ECommerce.Bench.dll "$@" --no-progress --json "bench-results/$name.json" \
+    2>&1 | tee -a "bench-results/$name.txt" || true
+}
+for scenario in coupon-issue order-payment wallet-charge-use full-flow flash-sale; do
+  bench "$scenario-postgres-vs-baseline" --start postgres --target both --scenario "$scenario"
+done
+bench all-sqlite --start sqlite --scenario all
+bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
+bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off

@@ -1,0 +1,187 @@
+using System.Data.Common;
+using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Silo.Storage;
+using ECommerce.Silo.Storage.Commerce;
+
+namespace ECommerce.Silo.DataPlatform;
+
+internal sealed record PendingDelivery(StreamEvent Event, int Attempts);
+
+/// <summary>The data_platform_delivery queue and the dead_letter table.</summary>
+internal sealed class DataPlatformStore(SqlDatabase database)
+{
+    public const string Destination = "data-platform";
+
+    /// <summary>Queues an event for delivery; an event already queued (a redelivery) is left as it is.</summary>
+    public async Task EnqueueAsync(StreamEvent streamEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await using var command = Command(transaction, """
+            INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
+                next_attempt_at, created_at)
+            VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
+            ON CONFLICT (event_id) DO NOTHING
+            """)
+            .Bind("@event_id", streamEvent.EventId).Bind("@event_type", streamEvent.EventType)
+            .Bind("@payload", streamEvent.Payload).Bind("@occurred_at", streamEvent.OccurredAt)
+            .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<List<PendingDelivery>> TakeDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        var due = new List<PendingDelivery>();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = CommerceSql.Command(connection, null, """
+            SELECT event_id, event_type, payload, occurred_at, attempts FROM data_platform_delivery
+            WHERE status = 'PENDING' AND next_attempt_at <= @now
+            ORDER BY next_attempt_at
+            LIMIT @limit
+            """).Bind("@now", now.ToUnixTimeMilliseconds()).Bind("@limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            due.Add(new PendingDelivery(
+                new StreamEvent(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetTimestamp(3)),
+                reader.GetInt32(4)));
+        }
+
+        return due;
+    }
+
+    public async Task MarkDeliveredAsync(Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await MarkDeliveredAsync(transaction, eventId, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task ScheduleRetryAsync(Guid eventId, int attempts, DateTimeOffset due, string error,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await using var command = Command(transaction, """
+            UPDATE data_platform_delivery SET attempts = @attempts, next_attempt_at = @due, last_error = @error
+            WHERE event_id = @event_id AND status = 'PENDING'
+            """)
+            .Bind("@event_id", eventId).Bind("@attempts", attempts).Bind("@due", due.ToUnixTimeMilliseconds())
+            .Bind("@error", error);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Ends the delivery and writes its dead letter in one transaction.</summary>
+    public async Task DeadLetterAsync(PendingDelivery delivery, int attempts, string error, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await using (var command = Command(transaction, """
+            UPDATE data_platform_delivery SET status = 'DEAD', attempts = @attempts, last_error = @error
+            WHERE event_id = @event_id AND status = 'PENDING'
+            """).Bind("@event_id", delivery.Event.EventId).Bind("@attempts", attempts).Bind("@error", error))
+        {
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                return;
+            }
+        }
+
+        await using (var command = Command(transaction, """
+            INSERT INTO dead_letter (id, destination, event_type, payload, occurred_at, status, attempts, last_error,
+                created_at)
+            VALUES (@id, @destination, @event_type, @payload, @occurred_at, 'DEAD', @attempts, @error, @now)
+            """)
+            .Bind("@id", delivery.Event.EventId).Bind("@destination", Destination)
+            .Bind("@event_type", delivery.Event.EventType).Bind("@payload", delivery.Event.Payload)
+            .Bind("@occurred_at", delivery.Event.OccurredAt).Bind("@attempts", attempts).Bind("@error", error)
+            .Bind("@now", now))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> ListDeadLettersAsync(CancellationToken cancellationToken)
+    {
+        var letters = new List<DeadLetter>();
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = CommerceSql.Command(connection, null, $"{SelectDeadLetter} ORDER BY created_at DESC, id");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(ReadDeadLetter(reader));
+        }
+
+        return letters;
+    }
+
+    public async Task<DeadLetter?> FindDeadLetterAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = CommerceSql.Command(connection, null, $"{SelectDeadLetter} WHERE id = @id").Bind("@id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadDeadLetter(reader) : null;
+    }
+
+    /// <summary>DEAD → REPLAYING by compare-and-set, so only one replay of a letter can be in flight.</summary>
+    public Task<bool> ClaimForReplayAsync(Guid id, CancellationToken cancellationToken) =>
+        UpdateDeadLetterAsync("UPDATE dead_letter SET status = 'REPLAYING' WHERE id = @id AND status = 'DEAD'",
+            command => command.Bind("@id", id), cancellationToken);
+
+    /// <summary>A failed replay: back to DEAD with its error, counted as one more attempt.</summary>
+    public Task<bool> ReleaseReplayAsync(Guid id, string error, CancellationToken cancellationToken) =>
+        UpdateDeadLetterAsync("""
+            UPDATE dead_letter SET status = 'DEAD', last_error = @error, attempts = attempts + 1
+            WHERE id = @id AND status = 'REPLAYING'
+            """, command => command.Bind("@id", id).Bind("@error", error), cancellationToken);
+
+    /// <summary>The letter is replayed and its delivery delivered, in one transaction.</summary>
+    public async Task CompleteReplayAsync(Guid id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await using (var command = Command(transaction, """
+            UPDATE dead_letter SET status = 'REPLAYED', replayed_at = @now, attempts = attempts + 1
+            WHERE id = @id AND status = 'REPLAYING'
+            """).Bind("@id", id).Bind("@now", now))
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await MarkDeliveredAsync(transaction, id, now, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private const string SelectDeadLetter = """
+        SELECT id, destination, event_type, payload, occurred_at, status, attempts, last_error, created_at, replayed_at
+        FROM dead_letter
+        """;
+
+    private static DeadLetter ReadDeadLetter(DbDataReader reader) =>
+        new(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetTimestamp(4),
+            Enum.Parse<DeadLetterStatus>(reader.GetString(5), ignoreCase: true), reader.GetInt64(6),
+            reader.GetNullableString(7), reader.GetTimestamp(8), reader.GetNullableTimestamp(9));
+
+    private async Task<bool> UpdateDeadLetterAsync(string sql, Action<DbCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var transaction = await database.BeginWriteAsync(cancellationToken);
+        await using var command = Command(transaction, sql);
+        bind(command);
+        var changed = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return changed;
+    }
+
+    private static async Task MarkDeliveredAsync(SqlWriteTransaction transaction, Guid eventId, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var command = Command(transaction, """
+            UPDATE data_platform_delivery SET status = 'DELIVERED', delivered_at = @now WHERE event_id = @event_id
+            """).Bind("@event_id", eventId).Bind("@now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Command(SqlWriteTransaction transaction, string sql) =>
+        CommerceSql.Command(transaction.Connection, transaction.Transaction, sql);
+}

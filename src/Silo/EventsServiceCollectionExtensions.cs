@@ -1,0 +1,79 @@
+using ECommerce.Grains;
+using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Silo.DataPlatform;
+using ECommerce.Silo.Storage;
+using ECommerce.Silo.Storage.Events;
+using ECommerce.Silo.Streams;
+using ECommerce.Silo.Streams.RabbitMq;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace ECommerce.Silo;
+
+public static class EventsServiceCollectionExtensions
+{
+    /// <summary>Outbox relay, the stream provider chosen by <c>Streams:Provider</c>, the ranking's storage and consumer,
+    /// and data platform delivery. Call after <c>AddSilo</c>, so the relay starts after the migrations ran.</summary>
+    public static IServiceCollection AddSiloEvents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
+        services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
+        services.AddOptions<DataPlatformOptions>().BindConfiguration(DataPlatformOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+
+        services.AddStateTable<ProductRankingState, ProductRankingTable>()
+            .AddRecordWriter<ProductSaleCounted, ProductSaleCountedWriter>()
+            .AddRecordWriter<RankingEventCounted, RankingEventCountedWriter>();
+
+        services.AddHttpClient(DataPlatformOptions.HttpClientName);
+        services.TryAddSingleton<DataPlatformStore>();
+        services.TryAddSingleton<DataPlatformSender>();
+        services.TryAddSingleton(sp => new DataPlatformDeliveryWorker(
+            sp.GetRequiredService<DataPlatformStore>(),
+            sp.GetRequiredService<DataPlatformSender>(),
+            sp.GetRequiredService<IOptions<DataPlatformOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<DataPlatformDeliveryWorker>>()));
+        services.TryAddSingleton<IDeadLetters>(sp => sp.GetRequiredService<DataPlatformDeliveryWorker>());
+
+        services.AddSingleton<IStreamConsumer, RankingConsumer>();
+        services.AddSingleton<IStreamConsumer, DataPlatformConsumer>();
+
+        var provider = configuration.GetSection(StreamOptions.Section).GetValue(nameof(StreamOptions.Provider), StreamProvider.InProcess);
+        switch (provider)
+        {
+            case StreamProvider.InProcess:
+                services.TryAddSingleton<IStreamPublisher, InProcessStreamPublisher>();
+                break;
+            case StreamProvider.RabbitMq:
+                services.AddRabbitMqStreams(configuration);
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown Streams:Provider '{provider}'.");
+        }
+
+        services.TryAddSingleton<OutboxRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
+        services.AddHostedService(sp => sp.GetRequiredService<DataPlatformDeliveryWorker>());
+        return services;
+    }
+
+    private static void AddRabbitMqStreams(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("RabbitMq") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException("Streams:Provider is RabbitMq but ConnectionStrings:RabbitMq is not set.");
+        services.TryAddSingleton<StreamOffsetStore>();
+        services.TryAddSingleton<IStreamPublisher>(sp => new RabbitMqStreamPublisher(
+            new RabbitMqConnection(connectionString, "ecommerce-publisher", sp.GetRequiredService<IOptions<StreamOptions>>()),
+            sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => new RabbitMqSubscriptions(
+            new RabbitMqConnection(connectionString, "ecommerce-consumers", sp.GetRequiredService<IOptions<StreamOptions>>()),
+            sp.GetRequiredService<StreamOffsetStore>(),
+            sp.GetServices<IStreamConsumer>(),
+            sp.GetRequiredService<IOptions<StreamOptions>>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RabbitMqSubscriptions>>()));
+    }
+}

@@ -1,0 +1,61 @@
+namespace ECommerce.Bench.Tests;
+
+public sealed class BenchSmokeTests
+{
+    private static readonly string[] SeedScenarios = ["coupon-issue", "order-payment", "wallet-charge-use", "full-flow", "flash-sale"];
+
+    [Fact]
+    public async Task ASmallRunOfEveryScenarioOnSqlitePassesEveryInvariantAndWritesTheResultsFile()
+    {
+        // Stock 10 for 20 users: every scenario with stock both sells out and turns users away.
+        var run = await SmokeRun.RunAsync("--start", "sqlite", "--scenario", "all", "--users", "20", "--stock", "10");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        Assert.DoesNotContain("FAIL", run.Output, StringComparison.Ordinal);
+        var measured = run.Measured("project").ToList();
+        Assert.Superset(SeedScenarios.ToHashSet(), measured.Select(r => r.GetProperty("scenario").GetString()!).ToHashSet());
+        Assert.All(measured, r =>
+        {
+            Assert.NotEmpty(SmokeRun.Invariants(r));
+            Assert.All(SmokeRun.Invariants(r), invariant => Assert.True(invariant.GetProperty("passed").GetBoolean(), invariant.ToString()));
+            Assert.True(r.GetProperty("requests").GetInt64() > 0);
+        });
+        var flash = measured.Single(r => r.GetProperty("scenario").GetString() == "flash-sale");
+        Assert.Equal(10, flash.GetProperty("statusByStep").GetProperty("issue").GetProperty("201").GetInt32());
+        Assert.Equal(10, flash.GetProperty("statusByStep").GetProperty("issue").GetProperty("409").GetInt32());
+    }
+
+    [Fact]
+    public async Task BadOptionsExitWithTwoAndTheUsage()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var exitCode = await BenchCommand.RunAsync(["--start", "sqlite", "--users", "0"], output, errors, CancellationToken.None);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--users must be a positive whole number", errors.ToString(), StringComparison.Ordinal);
+        Assert.Contains("usage: ECommerce.Bench", errors.ToString(), StringComparison.Ordinal);
+    }
+}
+
+[RequiresPostgres]
+public sealed class BenchBaselineSmokeTests
+{
+    [StorageFact]
+    public async Task ASmallRunOnPostgresAgainstTheBaselinePassesOnBothAndReportsTheirRatio()
+    {
+        var run = await SmokeRun.RunAsync("--start", "postgres", "--target", "both", "--postgres", PostgresEnvironment.ConnectionString!,
+            "--scenario", "flash-sale", "--users", "20", "--stock", "10");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        foreach (var target in new[] { "project", "baseline" })
+        {
+            var flash = Assert.Single(run.Measured(target));
+            Assert.All(SmokeRun.Invariants(flash), invariant => Assert.True(invariant.GetProperty("passed").GetBoolean(), invariant.ToString()));
+        }
+
+        var comparison = Assert.Single(run.Report.GetProperty("comparisons").EnumerateArray());
+        Assert.True(comparison.GetProperty("ratio").GetDouble() > 0);
+    }
+}
