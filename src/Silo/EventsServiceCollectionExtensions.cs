@@ -1,6 +1,7 @@
 using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Runtime;
 using ECommerce.Silo.DataPlatform;
+using ECommerce.Silo.Statistics;
 using ECommerce.Silo.Storage;
 using ECommerce.Silo.Storage.Events;
 using ECommerce.Silo.Streams;
@@ -14,8 +15,9 @@ namespace ECommerce.Silo;
 
 public static class EventsServiceCollectionExtensions
 {
-    /// <summary>Outbox relay, the stream provider chosen by <c>Streams:Provider</c>, the ranking's storage and consumer,
-    /// and data platform delivery. Call after <c>AddSilo</c>, so the relay starts after the migrations ran.</summary>
+    /// <summary>Outbox relay and its dashboard statistics, the stream provider chosen by <c>Streams:Provider</c>, the
+    /// ranking's storage and consumer, and data platform delivery. Call after <c>AddSilo</c>, so the relay starts after
+    /// the migrations ran.</summary>
     public static IServiceCollection AddSiloEvents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
@@ -55,6 +57,8 @@ public static class EventsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<OutboxRelay>();
+        // Replaces AddSiloStatistics' "not available" default whether that was registered before or after this.
+        services.Replace(ServiceDescriptor.Singleton<IOutboxStatistics, SqlOutboxStatistics>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService(sp => sp.GetRequiredService<DataPlatformDeliveryWorker>());
         return services;
