@@ -165,6 +165,13 @@ internal static class BenchCommand
     {
         var users = options.Users ?? scenario.DefaultUsers;
         var concurrency = options.Concurrency ?? scenario.DefaultConcurrency(users);
+        for (var round = 1; round <= options.Warmup; round++)
+        {
+            error.WriteLine($"{scenario.Name} on {target}: warm-up round {round} of {options.Warmup} (not measured)...");
+            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), url, $"{runId}-{target}-warmup{round}", users, concurrency, options,
+                cancellationToken).ConfigureAwait(false);
+        }
+
         var recorder = new LoadRecorder();
         // Verification reads run beside nothing, but set-up runs at the same concurrency as the load, warming the pool.
         using var client = new ApiClient(url, concurrency) { Recorder = recorder };
@@ -250,6 +257,25 @@ internal static class BenchCommand
         {
             SummaryWriter.Write(output, run);
             return run;
+        }
+    }
+
+    /// <summary>The scenario once on its own keys, unrecorded; its failures show up again in the measured round.</summary>
+    private static async Task WarmUpAsync(Scenario scenario, Uri url, string keys, int users, int concurrency, BenchOptions options,
+        CancellationToken cancellationToken)
+    {
+        var recorder = new LoadRecorder();
+        using var client = new ApiClient(url, concurrency) { Recorder = recorder };
+        var context = new ScenarioContext(client, recorder, keys, users, options.Stock, concurrency, cancellationToken);
+        try
+        {
+            await scenario.SetupAsync(context).ConfigureAwait(false);
+            await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is ScenarioSkippedException or UnexpectedResponseException or HttpRequestException
+                                              or KeyNotFoundException or JsonException or InvalidOperationException)
+        {
         }
     }
 

@@ -50,6 +50,9 @@ internal sealed record BenchOptions
 
     public bool KeepData { get; init; }
 
+    /// <summary>Unmeasured rounds of the same scenario on their own keys first, so JIT and pools are warm.</summary>
+    public int Warmup { get; init; } = 1;
+
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale (default all)
@@ -67,6 +70,7 @@ internal sealed record BenchOptions
           --api-dll <path>          ECommerce.Api.dll to start (default: found beside the solution)
           --no-progress             no progress bar on stderr
           --keep-data               keep the SQLite file / PostgreSQL schemas after the run
+          --warmup R                unmeasured rounds of the scenario on separate keys before the measured one (default 1; 0: cold)
         """;
 
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>
@@ -102,6 +106,7 @@ internal sealed record BenchOptions
                 "--api-dll" => options with { ApiDll = Value() },
                 "--no-progress" => options with { Progress = false },
                 "--keep-data" => options with { KeepData = true },
+                "--warmup" => options with { Warmup = NonNegative(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -133,6 +138,11 @@ internal sealed record BenchOptions
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
             ? number
             : throw new ArgumentException($"{name} must be a positive whole number, not '{value}'.");
+
+    private static int NonNegative(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new ArgumentException($"{name} must be a whole number, not '{value}'.");
 
     private static bool OnOff(string name, string value) => value switch
     {

@@ -10,7 +10,8 @@ using ECommerce.Api.Products;
 using ECommerce.Api.Telemetry;
 using ECommerce.Api.Users;
 
-var builder = WebApplication.CreateBuilder(args);
+// The SQLite files under the content root change on every write; watching them for config reloads costs CPU.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 builder.Services.AddCommerceSilo(builder.Configuration);
 builder.Services.AddDemoData();
@@ -27,6 +28,7 @@ app.UseApiErrors();
 app.UseRequestBodyLimit();
 app.UseApiDocs();
 app.UseStaticFiles();
+app.UseDomainErrors();
 
 app.MapUsersApi();
 app.MapProductsApi();

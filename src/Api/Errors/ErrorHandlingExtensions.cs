@@ -1,3 +1,6 @@
+using ECommerce.Grains.Abstractions.Commerce;
+using Microsoft.AspNetCore.Diagnostics;
+
 namespace ECommerce.Api.Errors;
 
 public static class ErrorHandlingExtensions
@@ -20,6 +23,25 @@ public static class ErrorHandlingExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary>Answers a domain error where the endpoint threw it, with the exception handler's own answer, so a
+    /// sold-out flash sale does not rethrow every refusal through each middleware above. Register it last.</summary>
+    public static WebApplication UseDomainErrors(this WebApplication app)
+    {
+        var handler = app.Services.GetServices<IExceptionHandler>().OfType<ApiExceptionHandler>().Single();
+        app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context);
+            }
+            catch (DomainException exception) when (!context.Response.HasStarted)
+            {
+                await handler.TryHandleAsync(context, exception, context.RequestAborted);
+            }
+        });
         return app;
     }
 }

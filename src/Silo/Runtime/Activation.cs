@@ -189,7 +189,6 @@ internal sealed class Activation : IGrainContext
                 else
                 {
                     _running = false;
-                    _idleSince = _runtime.TimeProvider.GetTimestamp();
                     return;
                 }
             }
@@ -266,42 +265,19 @@ internal sealed class Activation : IGrainContext
 
     private async Task ProcessAsync(Message message)
     {
-        object? result = null;
-        Exception? error = null;
         CallChain.Current = new CallChain(GrainId, message.Chain);
-        try
-        {
-            if (_reloadBeforeNextTurn)
-            {
-                await ReloadStatesAsync();
-            }
-
-            result = await message.Run(_grain!);
-        }
-        catch (InconsistentStateException conflict) when (!GroupCommit && !message.Retried)
+        var (result, error) = await RunTurnAsync(message);
+        if (error is InconsistentStateException && !GroupCommit && !message.Retried)
         {
             // Another writer moved the state on: reload it and run the call once more against fresh state.
             _runtime.Metrics.VersionConflictRetried(TypeName);
-            _logger.LogDebug(conflict, "Version conflict on {GrainType} {GrainKey}.{Method}; re-running once", TypeName, GrainId.Key, message.MethodName);
+            _logger.LogDebug(error, "Version conflict on {GrainType} {GrainKey}.{Method}; re-running once", TypeName, GrainId.Key, message.MethodName);
             message.Retried = true;
-            try
-            {
-                await ReloadStatesAsync();
-                result = await message.Run(_grain!);
-            }
-            catch (Exception retryError)
-            {
-                error = retryError;
-            }
+            _reloadBeforeNextTurn = true;
+            (result, error) = await RunTurnAsync(message);
         }
-        catch (Exception exception)
-        {
-            error = exception;
-        }
-        finally
-        {
-            CallChain.Current = null;
-        }
+
+        CallChain.Current = null;
 
         if (GroupCommit && (_writeInFlight || AnyDirty()))
         {
@@ -324,6 +300,30 @@ internal sealed class Activation : IGrainContext
         }
 
         Complete(message, result, error);
+    }
+
+    /// <summary>Runs the message's work and observes its outcome without rethrowing it.</summary>
+    private async Task<(object? Result, Exception? Error)> RunTurnAsync(Message message)
+    {
+        Task work;
+        try
+        {
+            if (_reloadBeforeNextTurn)
+            {
+                await ReloadStatesAsync();
+            }
+
+            work = message.Run(_grain!);
+        }
+        catch (Exception exception)
+        {
+            return (null, exception);
+        }
+
+        await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return work.Status == TaskStatus.RanToCompletion
+            ? (message.Result(work), null)
+            : (null, work.Exception?.InnerException ?? new TaskCanceledException(work));
     }
 
     private bool AnyDirty()
@@ -475,10 +475,12 @@ internal sealed class Activation : IGrainContext
 
     private void Complete(Message message, object? result, Exception? error)
     {
+        // Stamped before the caller is answered, so a caller that then waits sees the activation idle since before.
+        _idleSince = _runtime.TimeProvider.GetTimestamp();
         _runtime.Metrics.CallCompleted(TypeName, message.MethodName, Stopwatch.GetElapsedTime(message.StartedAt), error is not null);
         if (error is null)
         {
-            message.Completion.TrySetResult(result);
+            message.Reply.Succeed(result);
             return;
         }
 
@@ -487,6 +489,6 @@ internal sealed class Activation : IGrainContext
             _logger.LogError(error, "{Method} on {GrainType} {GrainKey} failed", message.MethodName, TypeName, GrainId.Key);
         }
 
-        message.Completion.TrySetException(error);
+        message.Reply.Fail(error);
     }
 }

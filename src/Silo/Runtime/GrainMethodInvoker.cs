@@ -3,45 +3,48 @@ using System.Reflection;
 
 namespace ECommerce.Silo.Runtime;
 
-/// <summary>Calls one grain interface method on a grain instance and turns whatever it returns into a Task of object.</summary>
+/// <summary>Calls one grain interface method on a grain instance, and hands the caller a task of the method's own
+/// return type that the runtime completes directly, so a failure is not rethrown at every hop.</summary>
 internal sealed class GrainMethodInvoker
 {
-    private static readonly MethodInfo AwaitTaskOfT = typeof(GrainMethodInvoker).GetMethod(nameof(AwaitTypedTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo AwaitValueTaskOfT = typeof(GrainMethodInvoker).GetMethod(nameof(AwaitTypedValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo CastResultOfT = typeof(GrainMethodInvoker).GetMethod(nameof(CastTask), BindingFlags.NonPublic | BindingFlags.Static)!;
-    private static readonly MethodInfo CastValueResultOfT = typeof(GrainMethodInvoker).GetMethod(nameof(CastValueTask), BindingFlags.NonPublic | BindingFlags.Static)!;
+    private static readonly MethodInfo CreateTypedReply = Method(nameof(NewReply));
+    private static readonly MethodInfo TaskResultOfT = Method(nameof(TaskResult));
+    private static readonly MethodInfo AsTaskOfT = Method(nameof(ValueTaskAsTask));
+    private static readonly MethodInfo AsValueTaskOfT = Method(nameof(TaskAsValueTask));
 
     private readonly Func<object, object?[], object?> _call;
-    private readonly Func<object?, Task<object?>> _await;
-    private readonly Func<Task<object?>, object> _toReturnType;
+    private readonly Func<object?, Task> _toTask;
+    private readonly Func<IReply, object> _toReturnType;
+    private readonly Func<IReply> _createReply;
 
     public GrainMethodInvoker(MethodInfo method)
     {
-        Method = method;
         Name = method.Name;
         _call = CompileCall(method);
         var returnType = method.ReturnType;
-        if (returnType == typeof(Task))
+        var generic = returnType.IsGenericType ? returnType.GetGenericTypeDefinition() : null;
+        if (returnType == typeof(Task) || returnType == typeof(ValueTask))
         {
-            _await = static async result => { await ((Task)result!).ConfigureAwait(false); return null; };
-            _toReturnType = static task => task;
+            _createReply = static () => new Reply<object?>();
+            ResultOf = static _ => null;
+            _toTask = returnType == typeof(Task) ? static task => (Task)task! : static task => ((ValueTask)task!).AsTask();
+            _toReturnType = returnType == typeof(Task) ? static reply => reply.Task : static reply => new ValueTask(reply.Task);
         }
-        else if (returnType == typeof(ValueTask))
-        {
-            _await = static async result => { await ((ValueTask)result!).ConfigureAwait(false); return null; };
-            _toReturnType = static task => new ValueTask(task);
-        }
-        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(Task<>))
+        else if (generic == typeof(Task<>) || generic == typeof(ValueTask<>))
         {
             var t = returnType.GetGenericArguments()[0];
-            _await = AwaitTaskOfT.MakeGenericMethod(t).CreateDelegate<Func<object?, Task<object?>>>();
-            _toReturnType = CastResultOfT.MakeGenericMethod(t).CreateDelegate<Func<Task<object?>, object>>();
-        }
-        else if (returnType.IsGenericType && returnType.GetGenericTypeDefinition() == typeof(ValueTask<>))
-        {
-            var t = returnType.GetGenericArguments()[0];
-            _await = AwaitValueTaskOfT.MakeGenericMethod(t).CreateDelegate<Func<object?, Task<object?>>>();
-            _toReturnType = CastValueResultOfT.MakeGenericMethod(t).CreateDelegate<Func<Task<object?>, object>>();
+            _createReply = CreateTypedReply.MakeGenericMethod(t).CreateDelegate<Func<IReply>>();
+            ResultOf = TaskResultOfT.MakeGenericMethod(t).CreateDelegate<Func<Task, object?>>();
+            if (generic == typeof(Task<>))
+            {
+                _toTask = static task => (Task)task!;
+                _toReturnType = static reply => reply.Task;
+            }
+            else
+            {
+                _toTask = AsTaskOfT.MakeGenericMethod(t).CreateDelegate<Func<object?, Task>>();
+                _toReturnType = AsValueTaskOfT.MakeGenericMethod(t).CreateDelegate<Func<IReply, object>>();
+            }
         }
         else
         {
@@ -50,28 +53,28 @@ internal sealed class GrainMethodInvoker
         }
     }
 
-    public MethodInfo Method { get; }
-
     public string Name { get; }
 
+    /// <summary>The value of a successfully completed task returned by <see cref="InvokeAsync"/>.</summary>
+    public Func<Task, object?> ResultOf { get; }
+
+    public IReply CreateReply() => _createReply();
+
     /// <summary>Runs the method; a synchronous throw becomes a faulted task, as an async method's would.</summary>
-    public Task<object?> InvokeAsync(object grain, object?[] arguments)
+    public Task InvokeAsync(object grain, object?[] arguments)
     {
-        object? returned;
         try
         {
-            returned = _call(grain, arguments);
+            return _toTask(_call(grain, arguments));
         }
         catch (Exception exception)
         {
-            return Task.FromException<object?>(exception);
+            return Task.FromException(exception);
         }
-
-        return _await(returned);
     }
 
-    /// <summary>Turns the runtime's Task of object into the interface method's declared return type.</summary>
-    public object ToReturnType(Task<object?> result) => _toReturnType(result);
+    /// <summary>The caller's view of the reply, as the interface method's declared return type.</summary>
+    public object ToReturnType(IReply reply) => _toReturnType(reply);
 
     private static Func<object, object?[], object?> CompileCall(MethodInfo method)
     {
@@ -84,13 +87,14 @@ internal sealed class GrainMethodInvoker
         return Expression.Lambda<Func<object, object?[], object?>>(Expression.Convert(call, typeof(object)), grain, args).Compile();
     }
 
-    private static async Task<object?> AwaitTypedTask<T>(object? task) => await ((Task<T>)task!).ConfigureAwait(false);
+    private static MethodInfo Method(string name) =>
+        typeof(GrainMethodInvoker).GetMethod(name, BindingFlags.NonPublic | BindingFlags.Static)!;
 
-    private static async Task<object?> AwaitTypedValueTask<T>(object? task) => await ((ValueTask<T>)task!).ConfigureAwait(false);
+    private static IReply NewReply<T>() => new Reply<T>();
 
-    private static object CastTask<T>(Task<object?> task) => CastAsync<T>(task);
+    private static object? TaskResult<T>(Task task) => ((Task<T>)task).Result;
 
-    private static object CastValueTask<T>(Task<object?> task) => new ValueTask<T>(CastAsync<T>(task));
+    private static Task ValueTaskAsTask<T>(object? task) => ((ValueTask<T>)task!).AsTask();
 
-    private static async Task<T> CastAsync<T>(Task<object?> task) => (T)(await task.ConfigureAwait(false))!;
+    private static object TaskAsValueTask<T>(IReply reply) => new ValueTask<T>((Task<T>)reply.Task);
 }

@@ -87,12 +87,18 @@ public sealed class SiloRuntime : IGrainFactory
     internal object Invoke(GrainId grainId, MethodInfo method, object?[] arguments)
     {
         var invoker = _registry.Invoker(method);
-        return invoker.ToReturnType(SendAsync(grainId, invoker.Name, Message.ForCall(grainId, invoker, arguments, CallChain.Current)));
+        var message = Message.ForCall(grainId, invoker, arguments, CallChain.Current);
+        Send(message);
+        return invoker.ToReturnType(message.Reply);
     }
 
     /// <summary>Runs work as a turn of the grain with no caller waiting up a chain (reminders).</summary>
-    internal Task RunAsTurnAsync(GrainId grainId, string name, Func<Grain, Task> work) =>
-        SendAsync(grainId, name, Message.ForWork(grainId, name, work, chain: null));
+    internal Task RunAsTurnAsync(GrainId grainId, string name, Func<Grain, Task> work)
+    {
+        var message = Message.ForWork(grainId, name, work, chain: null);
+        Send(message);
+        return message.Reply.Task;
+    }
 
     internal void Dispatch(Message message)
     {
@@ -113,28 +119,17 @@ public sealed class SiloRuntime : IGrainFactory
         Dispatch(message);
     }
 
-    private Task<object?> SendAsync(GrainId grainId, string methodName, Message message)
+    private void Send(Message message)
     {
-        if (message.Chain is { } chain && chain.Contains(grainId))
+        if (message.Chain is { } chain && chain.Contains(message.Target))
         {
-            return Task.FromException<object?>(new GrainCallCycleException(
-                $"Call {grainId}.{methodName} would re-enter a grain waiting up the call chain ({chain} -> {grainId}); grains are not reentrant."));
+            message.Reply.Fail(new GrainCallCycleException(
+                $"Call {message.Target}.{message.MethodName} would re-enter a grain waiting up the call chain ({chain} -> {message.Target}); grains are not reentrant."));
+            return;
         }
 
+        message.Reply.StartTimeout(TimeProvider, _options.CallTimeout, $"{message.Target}.{message.MethodName}");
         Dispatch(message);
-        return WithTimeout(message.Completion.Task, grainId, methodName);
-    }
-
-    private async Task<object?> WithTimeout(Task<object?> reply, GrainId grainId, string methodName)
-    {
-        try
-        {
-            return await reply.WaitAsync(_options.CallTimeout, TimeProvider).ConfigureAwait(false);
-        }
-        catch (TimeoutException exception) when (!reply.IsCompleted)
-        {
-            throw new TimeoutException($"Call {grainId}.{methodName} got no reply within {_options.CallTimeout}.", exception);
-        }
     }
 
     private Activation CreateActivation(GrainId grainId) => new(this, _registry.ForTypeName(grainId.Type), grainId);
