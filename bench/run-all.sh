@@ -17,6 +17,9 @@ bench() {
 for scenario in coupon-issue order-payment wallet-charge-use full-flow flash-sale; do
   bench "$scenario-postgres-vs-baseline" --start postgres --target both --scenario "$scenario"
 done
+bench coupon-issue-5000-postgres-vs-baseline --start postgres --target both --scenario coupon-issue --users 5000 --stock 1000
+bench wallet-1000-postgres-vs-baseline --start postgres --target both --scenario wallet-charge-use --users 1000
 bench all-sqlite --start sqlite --scenario all
+bench flash-sale-sqlite-c32 --start sqlite --scenario flash-sale --concurrency 32
 bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
 bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off
