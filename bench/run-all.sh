@@ -20,6 +20,7 @@ done
 bench coupon-issue-5000-postgres-vs-baseline --start postgres --target both --scenario coupon-issue --users 5000 --stock 1000
 bench wallet-1000-postgres-vs-baseline --start postgres --target both --scenario wallet-charge-use --users 1000
 bench all-sqlite --start sqlite --scenario all
+bench top-products-postgres --start postgres --scenario top-products
 bench flash-sale-sqlite-c32 --start sqlite --scenario flash-sale --concurrency 32
 bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
 bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off
