@@ -39,11 +39,7 @@ public sealed record CouponState
     public static CouponState Create(string? name, long discountAmount, int totalQuantity, DateTimeOffset expiresAt,
         DateTimeOffset now)
     {
-        var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length is 0 or > MaxNameLength)
-        {
-            throw DomainErrors.Validation($"name must be 1..{MaxNameLength} characters.");
-        }
+        var trimmed = DomainText.Name(name, MaxNameLength);
 
         if (discountAmount is < 1 or > MaxDiscount)
         {

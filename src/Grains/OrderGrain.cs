@@ -161,8 +161,9 @@ public sealed class OrderGrain(
         {
             debit = await GrainFactory.GetGrain<IUserGrain>(order.UserId).DebitAsync(OrderId, order.PayAmount);
         }
-        catch (DomainException refused) when (refused.Code == DomainErrors.BalanceInsufficient)
+        catch (DomainException refused)
         {
+            // The wallet took nothing (too little balance, or any other refusal): record it and leave the order payable.
             _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, refused.Code, Now));
             await _state.CommitAsync(order.FailPayment());
             throw;

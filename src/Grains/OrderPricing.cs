@@ -43,6 +43,12 @@ public static class OrderPricing
             .ToList();
         var total = lines.Sum(l => l.LineTotal);
         var discount = Math.Min(couponDiscount, total);
+        if (total - discount > UserState.MaxBalance)
+        {
+            // No wallet can hold more, so such an order could never be paid; refuse it before it holds stock.
+            throw DomainErrors.Validation($"An order may cost at most {UserState.MaxBalance}; this one costs {total - discount}.");
+        }
+
         return new OrderPrice(lines, total, discount, total - discount);
     }
 }

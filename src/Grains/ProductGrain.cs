@@ -25,10 +25,8 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
                     $"Product {ProductId} already exists with other data.");
         }
 
+        // Group commit persists this after the turn, so the catalog is told by the caller once this call has answered.
         await _state.CommitAsync(created);
-        // The catalog never calls a product, so this call cannot form a cycle.
-        await GrainFactory.GetGrain<ICatalogGrain>(ICatalogGrain.Key)
-            .AddAsync(new CatalogItem(ProductId, created.Name, created.Price));
         return ToSnapshot(created);
     }
 

@@ -38,11 +38,7 @@ public sealed record ProductState
 
     public static ProductState Create(string? name, long price, int stock, DateTimeOffset now)
     {
-        var trimmed = name?.Trim() ?? "";
-        if (trimmed.Length is 0 or > MaxNameLength)
-        {
-            throw DomainErrors.Validation($"name must be 1..{MaxNameLength} characters.");
-        }
+        var trimmed = DomainText.Name(name, MaxNameLength);
 
         if (price is < 0 or > MaxPrice)
         {

@@ -38,17 +38,13 @@ public sealed record UserState
 
     public static (string Name, string Email) ValidateRegistration(string? name, string? email)
     {
-        var trimmedName = name?.Trim() ?? "";
-        if (trimmedName.Length is 0 or > MaxNameLength)
-        {
-            throw DomainErrors.Validation($"name must be 1..{MaxNameLength} characters.");
-        }
+        var trimmedName = DomainText.Name(name, MaxNameLength);
 
         var normalized = IEmailGrain.Normalize(email ?? "");
         var at = normalized.IndexOf('@');
         // Deliberately loose: one '@' with text on both sides and a dot in the domain.
         if (normalized.Length > MaxEmailLength || at <= 0 || at != normalized.LastIndexOf('@')
-            || normalized.IndexOf('.', at) < at + 2 || normalized.EndsWith('.') || normalized.Any(char.IsWhiteSpace))
+            || normalized.IndexOf('.', at) < at + 2 || normalized.EndsWith('.') || normalized.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
         {
             throw DomainErrors.Validation("email is not a valid address.");
         }

@@ -1,3 +1,6 @@
+using ECommerce.Api.Products;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Runtime;
 using ECommerce.Silo.Statistics;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -22,7 +25,15 @@ public static class DashboardApi
         api.MapGet("/storage", GetStorage);
         api.MapGet("/outbox", GetOutboxAsync);
         api.MapGet("/reminders", GetRemindersAsync);
+        api.MapGet("/top-products", GetTopProductsAsync);
         return app;
+    }
+
+    /// <summary>The ranking the storefront shows: the last 3 business days, top 5.</summary>
+    public static async Task<Ok<List<TopProductResponse>>> GetTopProductsAsync(IGrainFactory grains)
+    {
+        var top = await grains.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key).GetTopAsync(3, TopCount);
+        return TypedResults.Ok(top.Select(TopProductResponse.From).ToList());
     }
 
     public static Ok<OverviewDto> GetOverview(SiloStatistics statistics)

@@ -1,3 +1,4 @@
+using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Grains.Abstractions.Runtime;
 using ECommerce.Silo.Runtime;
@@ -49,8 +50,7 @@ internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOpti
         for (var i = 1; i <= 20; i++)
         {
             var productId = await ReserveIdAsync($"product:{i}", IdSequences.Product);
-            await grains.GetGrain<IProductGrain>(productId)
-                .CreateAsync($"Demo product {i:00}", price: i * 1_000, stock: 100);
+            await ProductCreation.CreateAsync(grains, productId, $"Demo product {i:00}", price: i * 1_000, stock: 100);
         }
 
         var couponId = await ReserveIdAsync("coupon:1", IdSequences.Coupon);

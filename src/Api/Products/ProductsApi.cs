@@ -33,8 +33,7 @@ public static class ProductsApi
         }
 
         var productId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.Product).NextIdAsync();
-        var product = await grains.GetGrain<IProductGrain>(productId)
-            .CreateAsync(request.Name!, request.Price!.Value, (int)request.Stock!.Value);
+        var product = await ProductCreation.CreateAsync(grains, productId, request.Name!, request.Price!.Value, (int)request.Stock!.Value);
         return TypedResults.Created($"/api/v1/products/{productId}", ProductResponse.From(product));
     }
 

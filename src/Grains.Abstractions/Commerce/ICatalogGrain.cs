@@ -11,8 +11,9 @@ public sealed record CatalogQuery(int Page = 1, int Size = 20, string? Query = n
 /// <summary>Items ordered by product id; live stock comes from each <see cref="IProductGrain"/>.</summary>
 public sealed record CatalogPage(IReadOnlyList<CatalogItem> Items, int Page, int Size, int Total);
 
-/// <summary>The product listing (single activation, key <see cref="Key"/>). Learns products from
-/// <see cref="IProductGrain.CreateAsync"/> and is rebuilt from the product table on activation; never calls a product.</summary>
+/// <summary>The product listing (single activation, key <see cref="Key"/>). Told of a product by whoever created it,
+/// once <see cref="IProductGrain.CreateAsync"/> has answered (so the product is stored), and rebuilt from the product
+/// table on activation; never calls a product.</summary>
 public interface ICatalogGrain : IGrainWithIntegerKey
 {
     public const long Key = 0;

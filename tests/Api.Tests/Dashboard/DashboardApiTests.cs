@@ -113,6 +113,23 @@ public sealed class DashboardApiTests(SqliteApi factory) : IClassFixture<SqliteA
     }
 
     [Fact]
+    public async Task APaidOrderShowsInTheTopProductsWithItsQuantity()
+    {
+        var user = await _api.CreateUserAsync();
+        await _api.ChargeAsync(user.UserId, 10_000);
+        var product = await _api.CreateProductAsync(price: 10, stock: 50);
+        var order = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 40)]);
+
+        await _api.PayAsync(order.OrderId, user.UserId);
+
+        var top = await Eventually.WaitAsync(() => GetAsync<List<ECommerce.Api.Products.TopProductResponse>>("/dashboard/api/top-products"),
+            t => t.Any(p => p.ProductId == product.ProductId), TimeSpan.FromSeconds(10), "ranking the paid product");
+        var ranked = top.Single(p => p.ProductId == product.ProductId);
+        Assert.Equal((1, 40L), (ranked.Rank, ranked.SalesCount));
+        Assert.True(top.Count <= 5);
+    }
+
+    [Fact]
     public async Task TheOutboxShowsWhatTheRegisteredStatisticsReport()
     {
         using var withOutbox = factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services =>

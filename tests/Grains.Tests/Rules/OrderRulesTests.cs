@@ -17,6 +17,19 @@ public sealed class OrderRulesTests
         OrderState.Create(9, OrderPricing.Price(TwoLines, 10_000), 3, Now, TimeSpan.FromMinutes(5));
 
     [Fact]
+    public void AnOrderCostingMoreThanTheLargestWalletBalanceIsRefusedAndOneCostingExactlyThatIsPriced()
+    {
+        ReservedLine[] tooDear = [new(ProductId: 1, Name: "yacht", UnitPrice: 1_000_000_000, Quantity: 2)];
+        ReservedLine[] atTheLimit = [new(ProductId: 1, Name: "yacht", UnitPrice: 1_000_000_000, Quantity: 1)];
+
+        var refused = Assert.Throws<DomainException>(() => OrderPricing.Price(tooDear, couponDiscount: 0));
+
+        Assert.Equal(DomainErrors.ValidationFailed, refused.Code);
+        Assert.Equal(999_999_999, OrderPricing.Price(tooDear, couponDiscount: 1_000_000_001).PayAmount);
+        Assert.Equal(1_000_000_000, OrderPricing.Price(atTheLimit, couponDiscount: 0).PayAmount);
+    }
+
+    [Fact]
     public void PricesLinesFromReservedUnitPricesAndSubtractsTheDiscount()
     {
         var price = OrderPricing.Price(TwoLines, couponDiscount: 10_000);

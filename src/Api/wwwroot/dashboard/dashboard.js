@@ -2,7 +2,6 @@
 (() => {
   'use strict';
   const POLL_MS = 1000;
-  const TOP_PRODUCTS = '/api/v1/products/top?days=3&limit=5';
   const $ = id => document.getElementById(id);
 
   const num = v => v === null || v === undefined ? 'n/a' : Number(v).toLocaleString('en-US');
@@ -113,11 +112,10 @@
     return response.json();
   }
 
-  // The ranking belongs to the stream feature; until it answers 200 the page shows n/a.
+  // A failed ranking read shows n/a instead of stopping the rest of the page.
   async function topProducts() {
     try {
-      const response = await fetch(TOP_PRODUCTS, { cache: 'no-store' });
-      return response.status === 200 ? await response.json() : null;
+      return await json('/dashboard/api/top-products');
     } catch {
       return null;
     }
