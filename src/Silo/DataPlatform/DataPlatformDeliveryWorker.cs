@@ -60,8 +60,10 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
         {
             await _sender.SendAsync(new(letter.Id, letter.EventType, letter.Payload, letter.OccurredAt), cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure, so an unexpected exception cannot leave the letter claimed (REPLAYING) for good.
+            LogReplayFailed(_logger, exception, id);
             await _store.ReleaseReplayAsync(id, exception.Message, CancellationToken.None);
             return (ReplayOutcome.Failed, exception.Message);
         }
@@ -107,13 +109,16 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
         {
             await _sender.SendAsync(delivery.Event, cancellationToken);
         }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
         {
+            // Any failure of the attempt counts, not only a refusal or a timeout: otherwise an unexpected exception
+            // would be retried every poll forever and never become a dead letter. Its stack trace goes to the log.
             var attempts = delivery.Attempts + 1;
             var delays = _options.EffectiveRetryDelays;
             if (attempts <= delays.Count)
             {
-                LogRetry(_logger, delivery.Event.EventId, attempts, delays[attempts - 1], exception.Message);
+                LogRetry(_logger, exception is HttpRequestException or TaskCanceledException ? null : exception,
+                    delivery.Event.EventId, attempts, delays[attempts - 1], exception.Message);
                 await _store.ScheduleRetryAsync(delivery.Event.EventId, attempts, _clock.GetUtcNow() + delays[attempts - 1],
                     exception.Message, cancellationToken);
             }
@@ -130,8 +135,9 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Data platform refused {EventId} (attempt {Attempts}); retrying in {Delay}: {Error}")]
-    private static partial void LogRetry(ILogger logger, Guid eventId, int attempts, TimeSpan delay, string error);
+        Message = "Data platform delivery of {EventId} failed (attempt {Attempts}); retrying in {Delay}: {Error}")]
+    private static partial void LogRetry(ILogger logger, Exception? exception, Guid eventId, int attempts, TimeSpan delay,
+        string error);
 
     [LoggerMessage(Level = LogLevel.Error,
         Message = "Data platform delivery of {EventType} {EventId} failed {Attempts} times; it is now a dead letter")]
@@ -139,6 +145,9 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dead letter {Id} replayed to the data platform")]
     private static partial void LogReplayed(ILogger logger, Guid id);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replay of dead letter {Id} to the data platform failed")]
+    private static partial void LogReplayFailed(ILogger logger, Exception exception, Guid id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Data platform delivery pass failed")]
     private static partial void LogPassFailed(ILogger logger, Exception exception);

@@ -17,7 +17,7 @@ public enum ReplayOutcome
     NotFound,
     /// <summary>Already replayed, or a replay of it is in progress.</summary>
     NotReplayable,
-    /// <summary>The data platform refused it again; it stays a dead letter.</summary>
+    /// <summary>The POST failed again (refused, timed out, or any other error); it stays a dead letter.</summary>
     Failed,
 }
 

@@ -1,5 +1,9 @@
 using System.Net;
+using System.Text.Json;
+using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Silo.DataPlatform;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace ECommerce.Silo.Tests.Events;
 
@@ -67,7 +71,7 @@ public sealed class DataPlatformDeliveryTests : IDisposable
     }
 
     [Fact]
-    public async Task APaidOrderIsPostedOnceWithItsEventIdAsIdempotencyKey()
+    public async Task APaidOrderIsPostedOnceAsJsonCarryingTheOrderWithItsEventIdAsIdempotencyKey()
     {
         var platform = new FakeDataPlatform();
         await using var host = await EventsHost.StartAsync(_database, dataPlatform: platform, settings: FastRetries);
@@ -76,7 +80,78 @@ public sealed class DataPlatformDeliveryTests : IDisposable
         await Eventually.HoldsAsync(() => Task.FromResult(platform.Requests.Count == 1), TimeSpan.FromSeconds(5),
             "the paid order reaches the data platform");
 
-        Assert.True(Guid.TryParse(platform.Requests.Single().IdempotencyKey, out _));
+        var request = platform.Requests.Single();
+        var order = await host.Grains.GetGrain<IOrderGrain>(701).GetAsync();
+        Assert.Equal("application/json", request.ContentType);
+        using var json = JsonDocument.Parse(request.Body);
+        var root = json.RootElement;
+        Assert.Equal(Guid.Parse(request.IdempotencyKey), root.GetProperty("eventId").GetGuid());
+        Assert.Equal("OrderPaid", root.GetProperty("eventType").GetString());
+        Assert.Equal(order.PaidAt, root.GetProperty("occurredAt").GetDateTimeOffset());
+        var data = root.GetProperty("data");
+        Assert.Equal((701L, 701L, 2_000L, 2_000L), (data.GetProperty("orderId").GetInt64(), data.GetProperty("userId").GetInt64(),
+            data.GetProperty("totalPrice").GetInt64(), data.GetProperty("paidAmount").GetInt64()));
+        var item = Assert.Single(data.GetProperty("items").EnumerateArray());
+        Assert.Equal((7001L, "product 7001", 2, 1_000L, 2_000L), (item.GetProperty("productId").GetInt64(),
+            item.GetProperty("name").GetString(), item.GetProperty("quantity").GetInt32(), item.GetProperty("unitPrice").GetInt64(),
+            item.GetProperty("lineTotal").GetInt64()));
+        Assert.Equal(HttpStatusCode.OK, request.Status);
         Assert.Empty(await host.DeadLetters.ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AFailureThatIsNeitherAnHttpErrorNorATimeoutCountsAsAnAttemptUntilTheEventIsADeadLetter()
+    {
+        var platform = new FakeDataPlatform { Broken = true };
+        await using var host = await EventsHost.StartAsync(_database, dataPlatform: platform, settings: FastRetries);
+
+        await host.PayOrderAsync(801, (8001, 1));
+        await Eventually.HoldsAsync(async () => (await host.DeadLetters.ListAsync(CancellationToken.None)).Count == 1,
+            TimeSpan.FromSeconds(10), "the event becomes a dead letter");
+
+        var letter = (await host.DeadLetters.ListAsync(CancellationToken.None)).Single();
+        Assert.Equal((DeadLetterStatus.Dead, 4L), (letter.Status, letter.Attempts));
+        Assert.Contains("cannot read", letter.LastError);
+        Assert.Equal(4, platform.Requests.Count);
+    }
+
+    [Fact]
+    public async Task AReplayThatFailsUnexpectedlyLeavesTheLetterDeadAndReplayableRatherThanClaimed()
+    {
+        var platform = new FakeDataPlatform { Failing = true };
+        await using var host = await EventsHost.StartAsync(_database, dataPlatform: platform, settings: FastRetries);
+        await host.PayOrderAsync(802, (8002, 1));
+        await Eventually.HoldsAsync(async () => (await host.DeadLetters.ListAsync(CancellationToken.None)).Count == 1,
+            TimeSpan.FromSeconds(10), "the event becomes a dead letter");
+        var letter = (await host.DeadLetters.ListAsync(CancellationToken.None)).Single();
+
+        platform.Broken = true;
+        var replay = await host.DeadLetters.ReplayAsync(letter.Id, CancellationToken.None);
+
+        Assert.Equal(ReplayOutcome.Failed, replay.Outcome);
+        Assert.Equal((DeadLetterStatus.Dead, 5L), (await host.DeadLetters.ListAsync(CancellationToken.None)).Single() is var after
+            ? (after.Status, after.Attempts) : default);
+        platform.Broken = false;
+        platform.Failing = false;
+        Assert.Equal(ReplayOutcome.Delivered, (await host.DeadLetters.ReplayAsync(letter.Id, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
+    public async Task DeadLetteringAnEventLogsAnErrorNamingTheEvent()
+    {
+        var logs = new CapturingLoggerProvider();
+        var platform = new FakeDataPlatform { Failing = true };
+        await using var host = await EventsHost.StartAsync(_database, services => services.AddSingleton<ILoggerProvider>(logs),
+            dataPlatform: platform, settings: FastRetries);
+
+        await host.PayOrderAsync(901, (9001, 1));
+        await Eventually.HoldsAsync(async () => (await host.DeadLetters.ListAsync(CancellationToken.None)).Count == 1,
+            TimeSpan.FromSeconds(10), "the event becomes a dead letter");
+
+        var letter = (await host.DeadLetters.ListAsync(CancellationToken.None)).Single();
+        var error = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
+        Assert.Equal(typeof(DataPlatformDeliveryWorker).FullName, error.Category);
+        Assert.Contains($"OrderPaid {letter.Id:D}", error.Message);
+        Assert.IsType<HttpRequestException>(error.Exception);
     }
 }

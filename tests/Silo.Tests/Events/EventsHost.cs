@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Commerce;
@@ -8,6 +9,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace ECommerce.Silo.Tests.Events;
 
@@ -126,16 +128,21 @@ public static class Eventually
     }
 }
 
-/// <summary>A fake data platform: answers 500 while failing, 200 otherwise, or never while hanging.</summary>
+/// <summary>A fake data platform: records each request as it arrives, then answers 500 while failing, 200 otherwise,
+/// never while hanging, and throws <see cref="InvalidOperationException"/> while broken (a failure that is neither
+/// an HTTP error nor a timeout).</summary>
 public sealed class FakeDataPlatform : HttpMessageHandler
 {
-    private readonly List<(string IdempotencyKey, HttpStatusCode Status)> _requests = [];
+    private readonly List<ReceivedRequest> _requests = [];
 
     public bool Failing { get; set; }
 
     public bool Hanging { get; set; }
 
-    public IReadOnlyList<(string IdempotencyKey, HttpStatusCode Status)> Requests
+    public bool Broken { get; set; }
+
+    /// <summary>Every request received so far, answered or not.</summary>
+    public IReadOnlyList<ReceivedRequest> Requests
     {
         get
         {
@@ -151,17 +158,70 @@ public sealed class FakeDataPlatform : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        var received = new ReceivedRequest(request.Headers.GetValues("Idempotency-Key").Single(),
+            request.Content?.Headers.ContentType?.MediaType,
+            request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken));
+        lock (_requests)
+        {
+            _requests.Add(received);
+        }
+
         if (Hanging)
         {
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        var status = Failing ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
-        lock (_requests)
+        if (Broken)
         {
-            _requests.Add((request.Headers.GetValues("Idempotency-Key").Single(), status));
+            throw new InvalidOperationException("The data platform sent something the client cannot read.");
         }
 
+        var status = Failing ? HttpStatusCode.InternalServerError : HttpStatusCode.OK;
+        received.Answer(status);
         return new HttpResponseMessage(status);
+    }
+}
+
+/// <summary>One request to <see cref="FakeDataPlatform"/>; <see cref="Status"/> is null until it is answered
+/// (hanging, or broken).</summary>
+public sealed class ReceivedRequest(string idempotencyKey, string? contentType, string body)
+{
+    private int _status;
+
+    public string IdempotencyKey => idempotencyKey;
+
+    public string? ContentType => contentType;
+
+    public string Body => body;
+
+    public HttpStatusCode? Status => Volatile.Read(ref _status) is var status and not 0 ? (HttpStatusCode)status : null;
+
+    internal void Answer(HttpStatusCode status) => Volatile.Write(ref _status, (int)status);
+}
+
+/// <summary>Keeps every log entry written through the host's loggers.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
+
+    public IReadOnlyList<LogEntry> Entries => _entries.ToList();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+    public void Dispose()
+    {
+    }
+
+    public sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+            Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
     }
 }
