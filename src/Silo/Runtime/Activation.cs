@@ -488,7 +488,17 @@ internal sealed class Activation : IGrainContext
         {
             _logger.LogError(error, "{Method} on {GrainType} {GrainKey} failed", message.MethodName, TypeName, GrainId.Key);
         }
+        else if (IsRuntimeError(error))
+        {
+            // A business refusal is the caller's to handle; storage, conflict and call-graph failures are the operator's.
+            _logger.LogWarning(error, "{Method} on {GrainType} {GrainKey} failed in the runtime: {Error}", message.MethodName, TypeName,
+                GrainId.Key, error.GetType().Name);
+        }
 
         message.Reply.Fail(error);
     }
+
+    private static bool IsRuntimeError(Exception error) =>
+        error is InconsistentStateException or GrainCallCycleException or TimeoutException or System.Data.Common.DbException
+            or IOException;
 }

@@ -203,6 +203,28 @@ public sealed class GrainRuntimeTests
     }
 
     [Fact]
+    public async Task AStorageFailureReachesTheCallerAndIsLoggedWithTheGrainTypeKeyAndMethod()
+    {
+        var storage = new MemoryGrainStorage();
+        var logs = new LogCapture();
+        await using var silo = await TestSilo.StartAsync(s => s.AddSingleton<IGrainStorage>(storage).AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        var key = NewKey();
+        var grain = silo.Grains.GetGrain<ICounterGrain>(key);
+        await grain.IncrementAsync();
+        storage.FailNextWrite = new IOException("disk unplugged");
+
+        await Assert.ThrowsAsync<IOException>(grain.IncrementAsync);
+        await Assert.ThrowsAsync<GrainRuleBrokenException>(() => silo.Grains.GetGrain<IFaultyGrain>(key).FailAsync("business"));
+
+        var logged = Assert.Single(logs.Entries, e => e.Exception is IOException);
+        Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Warning, logged.Level);
+        Assert.Equal(("counter", key.ToString(System.Globalization.CultureInfo.InvariantCulture), "IncrementAsync"),
+            ((string?)logged.Properties["GrainType"], (string?)logged.Properties["GrainKey"], (string?)logged.Properties["Method"]));
+        Assert.DoesNotContain(logs.Entries, e => e.Exception is GrainRuleBrokenException);
+        Assert.Equal(1, await grain.GetAsync());
+    }
+
+    [Fact]
     public async Task ClearedStateStartsAgainFromItsDefault()
     {
         await using var silo = await TestSilo.StartAsync();
