@@ -149,6 +149,9 @@ public sealed class DataPlatformDeliveryTests : IDisposable
             TimeSpan.FromSeconds(10), "the event becomes a dead letter");
 
         var letter = (await host.DeadLetters.ListAsync(CancellationToken.None)).Single();
+        // The row is committed a moment before the worker logs it.
+        await Eventually.HoldsAsync(() => Task.FromResult(logs.Entries.Any(entry => entry.Level == LogLevel.Error)),
+            TimeSpan.FromSeconds(10), "the dead letter is logged");
         var error = Assert.Single(logs.Entries, entry => entry.Level == LogLevel.Error);
         Assert.Equal(typeof(DataPlatformDeliveryWorker).FullName, error.Category);
         Assert.Contains($"OrderPaid {letter.Id:D}", error.Message);
