@@ -8,7 +8,8 @@ using Xunit.Abstractions;
 
 namespace ECommerce.Api.Tests;
 
-/// <summary>The API as a child process, killed hard in the middle of a burst of payments and started again.</summary>
+/// <summary>The API as a child process, killed hard (in the middle of a burst of payments, or while an unpaid order waits
+/// for its payment timeout) and started again over the same database.</summary>
 public abstract class RestartTests(TestDatabase database, ITestOutputHelper output) : IAsyncLifetime
 {
     private const long StartBalance = 100_000;
@@ -16,6 +17,8 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
     private const int KillAfter = 12;
     private const int OrdersPerUser = 10;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan ShortPaymentTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ExpiryDeadline = TimeSpan.FromSeconds(20);
 
     private readonly string _workingDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-api-restart", Guid.NewGuid().ToString("N"));
     private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
@@ -76,6 +79,53 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         try
         {
             await AssertRecoveredAsync(second.Api, users, products, orders, answeredPaid);
+        }
+        catch (Exception) when (Show(second))
+        {
+            throw;
+        }
+    }
+
+    [StorageFact]
+    public async Task AnUnpaidOrderWhoseProcessWasKilledExpiresAfterTheRestartAndGivesBackItsStockAndItsCoupon()
+    {
+        var settings = new Dictionary<string, string?>(_settings)
+        {
+            ["Orders:PaymentTimeout"] = ShortPaymentTimeout.ToString("c"),
+            ["Silo:ReminderPollInterval"] = "00:00:00.100",
+        };
+        UserResponse user;
+        ProductResponse product;
+        OrderResponse order;
+        await using (var first = await ApiProcess.StartAsync(settings, _workingDirectory))
+        {
+            user = await first.Api.CreateUserAsync();
+            await first.Api.ChargeAsync(user.UserId, 10_000);
+            product = await first.Api.CreateProductAsync(1_000, 5);
+            var coupon = await first.Api.CreateCouponAsync(300, 1);
+            await first.Api.IssueCouponAsync(coupon.CouponId, user.UserId);
+            order = await first.Api.CreateOrderAsync(user.UserId, [(product.ProductId, 2)], coupon.CouponId);
+            first.Kill();
+
+            // Otherwise the first process could have expired it and the restart would prove nothing.
+            Assert.True(DateTimeOffset.UtcNow < order.ExpiresAt,
+                $"The process was killed only after the order's timeout ({order.ExpiresAt:O}).");
+        }
+
+        Assert.Equal("PENDING_PAYMENT", order.Status);
+        Assert.Equal(300, order.DiscountAmount);
+        await using var second = await ApiProcess.StartAsync(settings, _workingDirectory);
+        try
+        {
+            // Reading the order does not expire it: only the reminder, stored before the kill, can.
+            await Eventually.WaitAsync(() => second.Api.GetOrderAsync(order.OrderId), o => o.Status == "EXPIRED",
+                ExpiryDeadline, "expired");
+
+            Assert.Equal(5, (await second.Api.GetProductAsync(product.ProductId)).Stock);
+            Assert.Equal("AVAILABLE", Assert.Single(await second.Api.GetUserCouponsAsync(user.UserId)).Status);
+            await Problems.AssertAsync(await second.Api.PayRawAsync(order.OrderId, user.UserId), HttpStatusCode.Conflict,
+                "ORDER_NOT_PAYABLE");
+            Assert.Equal(10_000, await second.Api.GetBalanceAsync(user.UserId));
         }
         catch (Exception) when (Show(second))
         {
