@@ -31,6 +31,20 @@ public abstract class ExpiryTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task CancellingAnExpiredOrderIsNotCancellableAndLeavesItExpired()
+    {
+        var user = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(1_000, 5);
+        var order = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 2)]);
+        await Eventually.WaitAsync(() => _api.GetOrderAsync(order.OrderId), o => o.Status == "EXPIRED", Deadline, "expired");
+
+        await Problems.AssertAsync(await _api.CancelRawAsync(order.OrderId, user.UserId), HttpStatusCode.Conflict, "ORDER_NOT_CANCELLABLE");
+
+        Assert.Equal("EXPIRED", (await _api.GetOrderAsync(order.OrderId)).Status);
+        Assert.Equal(5, (await _api.GetProductAsync(product.ProductId)).Stock);
+    }
+
+    [StorageFact]
     public async Task APaidOrderStaysPaidWhenALaterUnpaidOneExpires()
     {
         var user = await _api.CreateUserAsync();

@@ -140,6 +140,30 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task ReusingAPaymentKeyForAnotherUserOrAnotherOrderIsUnprocessableAndTheOrderIsPaidOnce()
+    {
+        var user = await _api.CreateUserAsync();
+        var stranger = await _api.CreateUserAsync();
+        await _api.ChargeAsync(user.UserId, 5_000);
+        await _api.ChargeAsync(stranger.UserId, 5_000);
+        var product = await _api.CreateProductAsync(2_000, 5);
+        var order = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 1)]);
+        var other = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 1)]);
+        var key = NewKey();
+        var first = await ApiClient.ReadAsync<PaymentResponse>(await _api.PayRawAsync(order.OrderId, user.UserId, key), HttpStatusCode.OK);
+
+        await Problems.AssertAsync(await _api.PayRawAsync(order.OrderId, stranger.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        await Problems.AssertAsync(await _api.PayRawAsync(other.OrderId, user.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        var replay = await _api.PayRawAsync(order.OrderId, user.UserId, key);
+
+        Assert.Equal(first, await ApiClient.ReadAsync<PaymentResponse>(replay, HttpStatusCode.OK));
+        Assert.Equal(("PAID", "PENDING_PAYMENT"), ((await _api.GetOrderAsync(order.OrderId)).Status, (await _api.GetOrderAsync(other.OrderId)).Status));
+        Assert.Equal((3_000, 5_000), (await _api.GetBalanceAsync(user.UserId), await _api.GetBalanceAsync(stranger.UserId)));
+        Assert.Single(await _api.GetHistoryAsync(user.UserId), h => h.Type == "USE");
+        Assert.DoesNotContain(await _api.GetHistoryAsync(stranger.UserId), h => h.Type == "USE");
+    }
+
+    [StorageFact]
     public async Task AFailedPaymentStoresNoAnswerSoItsRetryAfterAChargeSucceeds()
     {
         var user = await _api.CreateUserAsync();

@@ -43,6 +43,9 @@ public sealed class ApiClient(HttpClient http)
     public Task<HttpResponseMessage> ChargeRawAsync(long userId, long amount, string? idempotencyKey = null) =>
         PostAsync($"/api/v1/users/{userId}/balance/charge", new { amount }, idempotencyKey);
 
+    public async Task<UserResponse> GetUserAsync(long userId) =>
+        await ReadAsync<UserResponse>(await GetAsync($"/api/v1/users/{userId}"), HttpStatusCode.OK);
+
     public async Task<BalanceResponse> ChargeAsync(long userId, long amount) =>
         await ReadAsync<BalanceResponse>(await ChargeRawAsync(userId, amount), HttpStatusCode.OK);
 
@@ -63,6 +66,9 @@ public sealed class ApiClient(HttpClient http)
 
     public async Task<ProductResponse> GetProductAsync(long productId) =>
         await ReadAsync<ProductResponse>(await GetAsync($"/api/v1/products/{productId}"), HttpStatusCode.OK);
+
+    public async Task<ProductPageResponse> ListProductsAsync(int size) =>
+        await ReadAsync<ProductPageResponse>(await GetAsync($"/api/v1/products?size={size}"), HttpStatusCode.OK);
 
     public Task<HttpResponseMessage> CreateCouponRawAsync(long discountAmount, int totalQuantity, DateTimeOffset expiresAt) =>
         PostAsync("/api/v1/coupons", new { name = "Coupon", discountAmount, totalQuantity, expiresAt });

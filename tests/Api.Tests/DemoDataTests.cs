@@ -1,0 +1,88 @@
+using System.Net;
+using ECommerce.Api.Products;
+using ECommerce.Api.Tests.Infrastructure;
+
+namespace ECommerce.Api.Tests;
+
+/// <summary>DemoData:Enabled=true, which every other test turns off: the API as a child process over a fresh
+/// database seeds the demo catalog once, and a second start over the same database adds nothing.</summary>
+public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
+{
+    private const int Products = 20;
+    private const int Users = 3;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private readonly string _workingDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-api-demo", Guid.NewGuid().ToString("N"));
+    private Dictionary<string, string?> _settings = [];
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_workingDirectory);
+        if (database.IsAvailable)
+        {
+            _settings = new Dictionary<string, string?>(await database.CreateAsync()) { ["DemoData:Enabled"] = "true" };
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await database.DisposeAsync();
+        Directory.Delete(_workingDirectory, recursive: true);
+    }
+
+    [StorageFact]
+    public async Task DemoDataSeedsTwentyProductsACouponOfOneHundredAndThreeFundedUsersOnceAndASecondStartAddsNothing()
+    {
+        List<long> seededProductIds;
+        List<(long UserId, long Balance)> seededBalances;
+        await using (var first = await ApiProcess.StartAsync(_settings, _workingDirectory))
+        {
+            var catalog = await Eventually.WaitAsync(() => first.Api.ListProductsAsync(100), page => page.Total >= Products,
+                Deadline, "seeded");
+            seededProductIds = AssertDemoCatalog(catalog);
+            seededBalances = await AssertDemoCouponAndUsersAsync(first.Api);
+        }
+
+        await using var second = await ApiProcess.StartAsync(_settings, _workingDirectory);
+
+        // Start-up tasks finish before the API answers, so any second seeding would show here as extra rows.
+        Assert.Equal(seededProductIds, AssertDemoCatalog(await second.Api.ListProductsAsync(100)));
+        Assert.Equal(seededBalances, await AssertDemoCouponAndUsersAsync(second.Api));
+    }
+
+    private static List<long> AssertDemoCatalog(ProductPageResponse catalog)
+    {
+        Assert.Equal(Products, catalog.Total);
+        Assert.Equal(Products, catalog.Items.Count);
+        Assert.All(catalog.Items, p => Assert.StartsWith("Demo product ", p.Name, StringComparison.Ordinal));
+        var ids = catalog.Items.Select(p => p.ProductId).Order().ToList();
+        Assert.Equal(Products, ids.Distinct().Count());
+        return ids;
+    }
+
+    /// <summary>On a fresh database every sequence starts at 1 and the seeder reserves the coupon and then users 1..3
+    /// in order, so those are their ids; coupon 2 and user 4 must not exist.</summary>
+    private static async Task<List<(long UserId, long Balance)>> AssertDemoCouponAndUsersAsync(ApiClient api)
+    {
+        var coupon = await api.GetCouponAsync(1);
+        Assert.Equal(("Welcome coupon", 100), (coupon.Name, coupon.TotalQuantity));
+        await Problems.AssertAsync(await api.GetAsync("/api/v1/coupons/2"), HttpStatusCode.NotFound, "COUPON_NOT_FOUND");
+
+        var balances = new List<(long, long)>();
+        for (long userId = 1; userId <= Users; userId++)
+        {
+            Assert.Equal($"Demo user {userId}", (await api.GetUserAsync(userId)).Name);
+            var balance = await api.GetBalanceAsync(userId);
+            Assert.True(balance > 0, $"Demo user {userId} has balance {balance}.");
+            balances.Add((userId, balance));
+        }
+
+        await Problems.AssertAsync(await api.GetAsync($"/api/v1/users/{Users + 1}"), HttpStatusCode.NotFound, "USER_NOT_FOUND");
+        return balances;
+    }
+}
+
+public sealed class DemoDataOnSqlite() : DemoDataTests(new SqliteTestDatabase());
+
+[RequiresPostgres]
+public sealed class DemoDataOnPostgres() : DemoDataTests(new PostgresTestDatabase());
