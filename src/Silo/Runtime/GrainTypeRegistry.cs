@@ -106,8 +106,6 @@ internal sealed class GrainTypeRegistry
         }
     }
 
-    public IEnumerable<GrainClassInfo> Classes => _byTypeName.Values;
-
     public GrainClassInfo ForInterface(Type grainInterface) =>
         _byInterface.TryGetValue(grainInterface, out var info)
             ? info

@@ -18,7 +18,7 @@ internal interface IStateHolder
     void Committed(long version);
 }
 
-internal sealed record StateSnapshot(IStateHolder Holder, Func<CancellationToken, Task<long>> WriteAsync, int RecordCount);
+internal sealed record StateSnapshot(IStateHolder Holder, Func<CancellationToken, Task<long>> WriteAsync);
 
 internal sealed class PersistentState<TState>(Activation owner, string stateName, IGrainStorage storage)
     : IPersistentState<TState>, IStateHolder where TState : class
@@ -102,8 +102,7 @@ internal sealed class PersistentState<TState>(Activation owner, string stateName
         _records = [];
         IsDirty = false;
         return new StateSnapshot(this,
-            ct => storage.WriteAsync(owner.GrainId, StateName, state, version, records, ct),
-            records.Count);
+            ct => storage.WriteAsync(owner.GrainId, StateName, state, version, records, ct));
     }
 
     public void Committed(long version) => Version = version;

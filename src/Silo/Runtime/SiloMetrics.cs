@@ -38,8 +38,6 @@ public sealed class SiloMetrics : IDisposable
 
     internal Meter Meter => _meter;
 
-    public long ActivationCount(string grainType) => _activations.TryGetValue(grainType, out var box) ? Volatile.Read(ref box.Value) : 0;
-
     public void Dispose() => _meter.Dispose();
 
     internal void ActivationCreated(string grainType) => Interlocked.Increment(ref _activations.GetOrAdd(grainType, _ => new StrongBox<long>()).Value);
