@@ -37,7 +37,9 @@ public abstract class ApiFactory(TestDatabase database, TimeSpan paymentTimeout)
         {
             ["DemoData:Enabled"] = "false",
             ["Orders:PaymentTimeout"] = paymentTimeout.ToString("c"),
-            ["Silo:ReminderPollInterval"] = "00:00:00.100",
+            // Several APIs run at once in one test run: each silo takes free ports.
+            ["Cluster:SiloPort"] = "0",
+            ["Cluster:GatewayPort"] = "0",
         };
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
         // Production, as deployed: Swagger UI and error answers must not depend on the Development environment.

@@ -2,11 +2,11 @@ using System.Data.Common;
 using ECommerce.Grains.Abstractions.Commerce;
 using Npgsql;
 
-namespace ECommerce.Silo.Storage.Commerce;
+namespace ECommerce.Silo.Storage;
 
-/// <summary>The little ADO.NET the commerce tables share. Values bind the same way on SQLite and PostgreSQL except a
+/// <summary>The little ADO.NET the product's own tables (outbox, deliveries, offsets) share. Values bind the same way on SQLite and PostgreSQL except a
 /// uuid, and timestamps are always bound in UTC (timestamptz refuses other offsets).</summary>
-internal static class CommerceSql
+internal static class SqlCommands
 {
     public static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql)
     {
@@ -51,21 +51,4 @@ internal static class CommerceSql
 
     public static TEnum GetWire<TEnum>(this DbDataReader reader, int ordinal) where TEnum : struct, Enum =>
         WireNames.FromWire<TEnum>(reader.GetString(ordinal));
-
-    /// <summary>Inserts the root row of a new state or updates it from <paramref name="expectedVersion"/>; the SQL binds
-    /// <c>@version</c> to the expected version and stores <c>@version + 1</c>.</summary>
-    /// <returns>false when the stored version is not the expected one.</returns>
-    public static async Task<bool> WriteVersionedAsync(DbConnection connection, DbTransaction transaction,
-        long expectedVersion, string insertSql, string updateSql, Action<DbCommand> bind,
-        CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, transaction, expectedVersion == 0 ? insertSql : updateSql);
-        bind(command);
-        command.Bind("@version", expectedVersion);
-        return await command.ExecuteOneRowAsync(cancellationToken);
-    }
-
-    /// <summary>Commerce grains never clear their state: orders, wallets and coupons are records to keep.</summary>
-    public static Task<bool> ClearNotSupported<TState>() =>
-        throw new NotSupportedException($"{typeof(TState).Name} is never cleared.");
 }

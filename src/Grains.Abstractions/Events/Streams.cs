@@ -1,4 +1,4 @@
-namespace ECommerce.Grains.Abstractions.Runtime;
+namespace ECommerce.Grains.Abstractions.Events;
 
 /// <summary>One event on the event stream. Delivery is at-least-once, so <see cref="EventId"/> is what every consumer
 /// deduplicates by.</summary>
