@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.Storage;
 using ECommerce.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection;

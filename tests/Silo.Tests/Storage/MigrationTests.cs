@@ -51,21 +51,6 @@ public abstract class MigrationTests(StorageFixture fixture)
         await AssertEachScriptAppliedOnceAsync(first);
     }
 
-    [StorageFact]
-    public async Task MigratedDatabaseAcceptsStateAndReminders()
-    {
-        var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
-        await services.GetRequiredService<IStorageInitializer>().InitializeAsync(None);
-        var grain = new Grains.Abstractions.Runtime.GrainId("test-fresh", "1");
-
-        await services.GetRequiredService<IGrainStorage>().WriteAsync(grain, "state", new CounterState(1), 0, [], None);
-        await services.GetRequiredService<IReminderTable>().UpsertAsync(
-            new ReminderEntry(grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch), None);
-
-        Assert.Equal(1, await TestTables.ScalarAsync(services, "SELECT COUNT(*) FROM grain_state"));
-        Assert.Equal(1, await services.GetRequiredService<IReminderTable>().CountAsync(None));
-    }
-
     private static async Task AssertEachScriptAppliedOnceAsync(IServiceProvider services)
     {
         var provider = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
