@@ -24,6 +24,7 @@ public static class OtlpMetricsExtensions
     [
         SiloMetrics.MeterName,
         StorageMetrics.MeterName,
+        ECommerce.Api.Admin.AdminMetrics.GrainsMeterName,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
