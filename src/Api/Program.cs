@@ -19,6 +19,7 @@ builder.Services.AddApiErrors();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocs();
 builder.Services.AddDashboard();
+builder.Services.AddAdminPage();
 builder.Services.AddHealth();
 builder.Services.AddOtlpMetrics();
 
@@ -37,6 +38,7 @@ app.MapOrdersApi();
 app.MapDeadLettersApi();
 app.MapHealth();
 app.MapDashboard();
+app.MapAdminPage();
 
 app.Run();
 
