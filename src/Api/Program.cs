@@ -17,6 +17,7 @@ builder.UseOrleans(silo => silo.AddCommerceSilo(builder.Configuration).AddDemoDa
 builder.Services.AddApiErrors();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocs();
+builder.Services.AddAdminPage();
 builder.Services.AddHealth();
 builder.Services.AddOtlpMetrics();
 
@@ -35,6 +36,7 @@ app.MapOrdersApi();
 app.MapDeadLettersApi();
 app.MapHealth();
 app.MapRuntimeDashboard();
+app.MapAdminPage();
 
 app.Run();
 
