@@ -51,6 +51,35 @@ public abstract class MigrationTests(StorageFixture fixture)
         await AssertEachScriptAppliedOnceAsync(first);
     }
 
+    [StorageFact]
+    public async Task TheOrleansScriptsStoreEveryQueryKeyTheOrleansProvidersLoad()
+    {
+        var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
+        await services.GetRequiredService<IStorageInitializer>().InitializeAsync(None);
+
+        var keys = new List<string>();
+        await using (var connection = await services.GetRequiredService<SqlDatabase>().OpenConnectionAsync(None))
+        await using (var command = connection.CreateCommand())
+        {
+            // The text both Orleans providers run at start-up.
+            command.CommandText = "SELECT QueryKey, QueryText FROM OrleansQuery";
+            await using var reader = await command.ExecuteReaderAsync(None);
+            while (await reader.ReadAsync(None))
+            {
+                Assert.False(string.IsNullOrWhiteSpace(reader.GetString(1)));
+                keys.Add(reader.GetString(0));
+            }
+        }
+
+        string[] expected =
+        [
+            "ClearStorageKey", "DeleteReminderRowKey", "DeleteReminderRowsKey", "DeleteStorageKey", "ReadFromStorageKey",
+            "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey", "ReadReminderRowsKey", "UpsertReminderRowKey",
+            "WriteToStorageKey",
+        ];
+        Assert.Equal(expected, keys.Order(StringComparer.Ordinal));
+    }
+
     private static async Task AssertEachScriptAppliedOnceAsync(IServiceProvider services)
     {
         var provider = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
