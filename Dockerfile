@@ -3,7 +3,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 
 # Restore first, from the project files only, so that a code change does not re-download packages.
-COPY global.json Directory.Build.props Directory.Build.targets Directory.Packages.props .editorconfig ./
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/Grains.Abstractions/Grains.Abstractions.csproj src/Grains.Abstractions/
 COPY src/Grains/Grains.csproj src/Grains/
 COPY src/Silo/Silo.csproj src/Silo/

@@ -10,7 +10,10 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Orleans;
 using Orleans.Hosting;
+using Orleans.Configuration;
 using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace ECommerce.Silo.Hosting;
 
@@ -53,6 +56,11 @@ public static class CommerceStorageSiloBuilderExtensions
             storage.Invariant = invariant;
             storage.ConnectionString = connectionString;
         });
+        // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
+        // serializer rather than the provider's default JSON, which cannot rebuild immutable collections.
+        services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
+            .Configure<Serializer>((storage, serializer) =>
+                storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         silo.UseAdoNetReminderService(reminders =>
         {
             reminders.Invariant = invariant;
