@@ -20,9 +20,6 @@ public sealed partial class OrderGrain(
 
     public const string PaymentTimeoutReminder = "expire";
 
-    // A tick that finds the order still open (e.g. it fired during a restart) retries after this period.
-    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);
-
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
     private readonly IPersistentState<OrderState> _state = state;
@@ -80,7 +77,7 @@ public sealed partial class OrderGrain(
 
             // Registered before the order is stored: a tick for an order that was never stored only unregisters.
             _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, created.ExpiresAt - Now,
-                ReminderRetryPeriod);
+                _options.ReminderPeriod);
             await _state.CommitAsync(created, GrainContext);
         }
         catch (Exception)

@@ -5,6 +5,7 @@ using ECommerce.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 
@@ -46,6 +47,11 @@ public static class CommerceSiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section);
+        // Orleans refuses reminder periods under one minute by default; the order's reminder is shorter on purpose.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<OrderOptions>>((reminders, orders) =>
+            reminders.MinimumReminderPeriod = orders.Value.ReminderPeriod < reminders.MinimumReminderPeriod
+                ? orders.Value.ReminderPeriod
+                : reminders.MinimumReminderPeriod);
         silo.Services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
         silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section);
         return silo;
