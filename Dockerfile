@@ -10,7 +10,7 @@ COPY src/Silo/Silo.csproj src/Silo/
 COPY src/Api/Api.csproj src/Api/
 RUN dotnet restore src/Api/Api.csproj
 
-# The dashboard's chart library is installed by the build with npm.
+# The admin page's chart library is installed by the build with npm.
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY src/ src/
 RUN dotnet publish src/Api/Api.csproj -c Release --no-restore -o /app

@@ -1,6 +1,5 @@
 using ECommerce.Api.Admin;
 using ECommerce.Api.Coupons;
-using ECommerce.Api.Dashboard;
 using ECommerce.Api.DemoData;
 using ECommerce.Api.Errors;
 using ECommerce.Api.Health;
@@ -9,16 +8,16 @@ using ECommerce.Api.Orders;
 using ECommerce.Api.Products;
 using ECommerce.Api.Telemetry;
 using ECommerce.Api.Users;
+using ECommerce.Silo.Hosting;
 
 // The SQLite files under the content root change on every write; watching them for config reloads costs CPU.
 var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
-builder.Services.AddCommerceSilo(builder.Configuration);
-builder.Services.AddDemoData();
+builder.UseOrleans(silo => silo.AddCommerceSilo(builder.Configuration).AddDemoData());
 builder.Services.AddApiErrors();
 builder.Services.AddApiJson();
 builder.Services.AddApiDocs();
-builder.Services.AddDashboard();
+builder.Services.AddAdminPage();
 builder.Services.AddHealth();
 builder.Services.AddOtlpMetrics();
 
@@ -36,7 +35,8 @@ app.MapCouponsApi();
 app.MapOrdersApi();
 app.MapDeadLettersApi();
 app.MapHealth();
-app.MapDashboard();
+app.MapRuntimeDashboard();
+app.MapAdminPage();
 
 app.Run();
 

@@ -1,9 +1,9 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
 
 namespace ECommerce.Grains;
 
-public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<CatalogState> state)
+public sealed class CatalogGrain([PersistentState("catalog", GrainStorage.Name)] IPersistentState<CatalogState> state)
     : Grain, ICatalogGrain
 {
     private readonly IPersistentState<CatalogState> _state = state;
@@ -15,7 +15,7 @@ public sealed class CatalogGrain([PersistentState("catalog")] IPersistentState<C
             return;
         }
 
-        await _state.CommitAsync(_state.State.Add(item));
+        await _state.CommitAsync(_state.State.Add(item), GrainContext);
     }
 
     public Task<CatalogPage> SearchAsync(CatalogQuery query) => Task.FromResult(_state.State.Search(query));

@@ -3,12 +3,13 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
 
-/// <summary>A read model of every product's id, name and price. Its relational mapping derives it from the product
-/// table, so it is complete after any restart even though products write it only through their own rows.</summary>
+/// <summary>A read model of every product's id, name and price, stored as the catalog grain's own state.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CatalogState
 {
     public const int MaxPageSize = 100;
 
+    [Id(0)]
     public ImmutableSortedDictionary<long, CatalogItem> Items { get; init; } =
         ImmutableSortedDictionary<long, CatalogItem>.Empty;
 

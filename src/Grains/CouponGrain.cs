@@ -1,33 +1,46 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace ECommerce.Grains;
 
-/// <summary>Group commit lets a first-come burst share writes; no caller is answered before its copy is stored.</summary>
-[GroupCommit]
-public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<CouponState> state)
-    : Grain, ICouponGrain
+/// <summary>Group commit lets a first-come burst share writes; no caller is answered before its copy is stored.
+/// Reentrant for that reason: every method decides and changes state with no await in between.</summary>
+[Reentrant]
+public sealed class CouponGrain(
+    [PersistentState("coupon", GrainStorage.Name)] IPersistentState<CouponState> state,
+    IOptions<GroupCommitOptions> groupCommit,
+    TimeProvider timeProvider) : Grain, ICouponGrain
 {
-    private readonly IPersistentState<CouponState> _state = state;
+    private GroupCommit<CouponState> _commit = null!;
 
-    private long CouponId => GetPrimaryKeyLong();
+    private long CouponId => this.GetPrimaryKeyLong();
 
-    private DateTimeOffset Now => TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _commit = new GroupCommit<CouponState>(state, GrainContext, groupCommit.Value);
+        return Task.CompletedTask;
+    }
 
     public async Task<CouponSnapshot> CreateAsync(string name, long discountAmount, int totalQuantity,
         DateTimeOffset expiresAt)
     {
-        if (_state.State.Exists)
+        await _commit.WhenReadyAsync();
+        var coupon = _commit.State;
+        if (coupon.Exists)
         {
-            var requested = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, _state.State.CreatedAt);
-            return _state.State.IsSameCoupon(requested)
-                ? ToSnapshot(_state.State)
+            var requested = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, coupon.CreatedAt);
+            return coupon.IsSameCoupon(requested)
+                ? ToSnapshot(coupon)
                 : throw DomainErrors.Conflict(DomainErrors.CouponAlreadyExists,
                     $"Coupon {CouponId} already exists with other data.");
         }
 
         var created = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, Now);
-        await _state.CommitAsync(created);
+        await _commit.CommitAsync(created);
         return ToSnapshot(created);
     }
 
@@ -35,52 +48,60 @@ public sealed class CouponGrain([PersistentState("coupon")] IPersistentState<Cou
 
     public async Task<UserCouponView> IssueAsync(long userId)
     {
-        var change = Existing().Issue(userId, Now);
-        // Throws USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
+        await _commit.WhenReadyAsync();
+        // A refusal (sold out, already issued, expired) costs no call to the user.
+        _ = Existing().Issue(userId, Now);
+        // USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
         await GrainFactory.GetGrain<IUserGrain>(userId).AddCouponAsync(CouponId);
-        await ApplyAsync(change);
-        return ToView(change.Record!);
+        await _commit.WhenReadyAsync();
+        // Decided again: other calls ran during the await. Check and change happen here, with no await between.
+        var change = Existing().Issue(userId, Now);
+        await _commit.CommitAsync(change.State);
+        return ToView(change.State, change.Record!);
     }
 
-    public Task<UserCouponView?> GetUserCouponAsync(long userId) =>
-        Task.FromResult<UserCouponView?>(Existing().Issued.TryGetValue(userId, out var copy) ? ToView(copy) : null);
+    public Task<UserCouponView?> GetUserCouponAsync(long userId)
+    {
+        var coupon = Existing();
+        return Task.FromResult<UserCouponView?>(coupon.Issued.TryGetValue(userId, out var copy) ? ToView(coupon, copy) : null);
+    }
 
     public async Task<long> ReserveAsync(long userId, long orderId)
     {
+        await _commit.WhenReadyAsync();
         var (change, discount) = Existing().Reserve(userId, orderId, Now);
         await ApplyAsync(change);
         return discount;
     }
 
-    public Task ConfirmUseAsync(long orderId) => ApplyAsync(Existing().ConfirmUse(orderId, Now));
-
-    public Task ReleaseAsync(long orderId) =>
-        _state.State.Exists ? ApplyAsync(_state.State.Release(orderId)) : Task.CompletedTask;
-
-    private async Task ApplyAsync(CouponChange change)
+    public async Task ConfirmUseAsync(long orderId)
     {
-        if (change.Record is null)
-        {
-            return;
-        }
-
-        _state.Append(change.Record);
-        await _state.CommitAsync(change.State);
+        await _commit.WhenReadyAsync();
+        await ApplyAsync(Existing().ConfirmUse(orderId, Now));
     }
 
+    public async Task ReleaseAsync(long orderId)
+    {
+        await _commit.WhenReadyAsync();
+        if (_commit.State.Exists)
+        {
+            await ApplyAsync(_commit.State.Release(orderId));
+        }
+    }
+
+    private Task ApplyAsync(CouponChange change) =>
+        change.Record is null ? Task.CompletedTask : _commit.CommitAsync(change.State);
+
     private CouponState Existing() =>
-        _state.State.Exists
-            ? _state.State
+        _commit.State.Exists
+            ? _commit.State
             : throw DomainErrors.NotFound(DomainErrors.CouponNotFound, "Coupon", CouponId);
 
     private CouponSnapshot ToSnapshot(CouponState coupon) =>
         new(CouponId, coupon.Name, coupon.DiscountAmount, coupon.TotalQuantity, coupon.Issued.Count, coupon.Remaining,
             coupon.ExpiresAt, coupon.CreatedAt);
 
-    private UserCouponView ToView(UserCoupon copy)
-    {
-        var coupon = _state.State;
-        return new UserCouponView(CouponId, copy.UserId, coupon.Name, coupon.DiscountAmount,
-            coupon.StatusOf(copy, Now), copy.IssuedAt, copy.UsedAt, coupon.ExpiresAt, copy.OrderId);
-    }
+    private UserCouponView ToView(CouponState coupon, UserCoupon copy) =>
+        new(CouponId, copy.UserId, coupon.Name, coupon.DiscountAmount, coupon.StatusOf(copy, Now), copy.IssuedAt,
+            copy.UsedAt, coupon.ExpiresAt, copy.OrderId);
 }

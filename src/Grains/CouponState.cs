@@ -3,8 +3,9 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
 
-/// <summary>One user's copy of a coupon; also the staged record that upserts its user_coupon row.
+/// <summary>One user's copy of a coupon.
 /// <see cref="Status"/> is never <see cref="UserCouponStatus.Expired"/>: expiry is derived when read.</summary>
+[GenerateSerializer, Immutable]
 public sealed record UserCoupon(long UserId, UserCouponStatus Status, long? OrderId, DateTimeOffset IssuedAt,
     DateTimeOffset? UsedAt);
 
@@ -12,22 +13,29 @@ public sealed record UserCoupon(long UserId, UserCouponStatus Status, long? Orde
 public sealed record CouponChange(CouponState State, UserCoupon? Record);
 
 /// <summary>A first-come coupon and every copy issued so far (at most <see cref="TotalQuantity"/>), by user id.</summary>
+[GenerateSerializer, Immutable]
 public sealed record CouponState
 {
     public const int MaxNameLength = 200;
     public const long MaxDiscount = 1_000_000_000;
     public const int MaxQuantity = 1_000_000;
 
+    [Id(0)]
     public string Name { get; init; } = "";
 
+    [Id(1)]
     public long DiscountAmount { get; init; }
 
+    [Id(2)]
     public int TotalQuantity { get; init; }
 
+    [Id(3)]
     public DateTimeOffset ExpiresAt { get; init; }
 
+    [Id(4)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    [Id(5)]
     public ImmutableDictionary<long, UserCoupon> Issued { get; init; } = ImmutableDictionary<long, UserCoupon>.Empty;
 
     public bool Exists => Name.Length > 0;

@@ -1,16 +1,19 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
 
 namespace ECommerce.Grains;
 
-/// <summary>Who owns an address. With the relational mapping the users table is the durable truth (its email column
-/// is unique), so a claim whose user row was never written disappears on reactivation.</summary>
+/// <summary>Who owns an address. A claim is written before its user is, so a claim may name a user whose
+/// registration never got stored: the user grain is asked before such a claim is refused.</summary>
+[GenerateSerializer, Immutable]
 public sealed record EmailState
 {
+    [Id(0)]
     public long? OwnerUserId { get; init; }
 }
 
-public sealed class EmailGrain([PersistentState("email")] IPersistentState<EmailState> state) : Grain, IEmailGrain
+public sealed class EmailGrain([PersistentState("email", GrainStorage.Name)] IPersistentState<EmailState> state)
+    : Grain, IEmailGrain
 {
     private readonly IPersistentState<EmailState> _state = state;
 
@@ -21,13 +24,15 @@ public sealed class EmailGrain([PersistentState("email")] IPersistentState<Email
             return;
         }
 
-        if (_state.State.OwnerUserId is not null)
+        if (_state.State.OwnerUserId is { } owner
+            && await GrainFactory.GetGrain<IUserGrain>(owner).IsRegisteredWithAsync(this.GetPrimaryKeyString()))
         {
             throw DomainErrors.Conflict(DomainErrors.EmailTaken,
-                $"The email {GetPrimaryKeyString()} is already used by another user.");
+                $"The email {this.GetPrimaryKeyString()} is already used by another user.");
         }
 
-        await _state.CommitAsync(_state.State with { OwnerUserId = userId });
+        // Free, or claimed by a registration that was never stored (its process died in between).
+        await _state.CommitAsync(_state.State with { OwnerUserId = userId }, GrainContext);
     }
 
     public async Task ReleaseAsync(long userId)
@@ -37,7 +42,7 @@ public sealed class EmailGrain([PersistentState("email")] IPersistentState<Email
             return;
         }
 
-        await _state.CommitAsync(_state.State with { OwnerUserId = null });
+        await _state.CommitAsync(_state.State with { OwnerUserId = null }, GrainContext);
     }
 
     public Task<long?> GetOwnerAsync() => Task.FromResult(_state.State.OwnerUserId);

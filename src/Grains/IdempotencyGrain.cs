@@ -1,19 +1,24 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
 
 namespace ECommerce.Grains;
 
+[GenerateSerializer, Immutable]
 public sealed record IdempotencyState
 {
+    [Id(0)]
     public string? RequestHash { get; init; }
 
+    [Id(1)]
     public long? ReservedId { get; init; }
 
+    [Id(2)]
     public IdempotentResponse? Response { get; init; }
 }
 
-public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersistentState<IdempotencyState> state)
-    : Grain, IIdempotencyGrain
+public sealed class IdempotencyGrain(
+    [PersistentState("idempotency", GrainStorage.Name)] IPersistentState<IdempotencyState> state,
+    TimeProvider timeProvider) : Grain, IIdempotencyGrain
 {
     // A running mark older than this belongs to a caller that gave up (its grain calls time out well before).
     private static readonly TimeSpan RunningLease = TimeSpan.FromMinutes(2);
@@ -36,7 +41,7 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
             return new IdempotencyTicket(IdempotencyOutcome.Completed, stored.ReservedId, stored.Response);
         }
 
-        var now = TimeProvider.GetUtcNow();
+        var now = timeProvider.GetUtcNow();
         if (_runningSince is { } since && now - since < RunningLease)
         {
             return new IdempotencyTicket(IdempotencyOutcome.InProgress, stored.ReservedId, null);
@@ -48,7 +53,7 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
             var reservedId = idSequence is null
                 ? (long?)null
                 : await GrainFactory.GetGrain<IIdAllocatorGrain>(idSequence).NextIdAsync();
-            await _state.CommitAsync(new IdempotencyState { RequestHash = requestHash, ReservedId = reservedId });
+            await _state.CommitAsync(new IdempotencyState { RequestHash = requestHash, ReservedId = reservedId }, GrainContext);
         }
 
         _runningSince = now;
@@ -62,7 +67,7 @@ public sealed class IdempotencyGrain([PersistentState("idempotency")] IPersisten
             return;
         }
 
-        await _state.CommitAsync(_state.State with { Response = response });
+        await _state.CommitAsync(_state.State with { Response = response }, GrainContext);
         _runningSince = null;
     }
 

@@ -1,29 +1,36 @@
 using System.Text.Json;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
+using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Grains;
 
 /// <summary>Runs an order's reservation, payment and expiry. The payment saga persists PAYING before touching the
 /// wallet and every step on another grain is idempotent by order id, so a crash at any point resumes safely.</summary>
-public sealed class OrderGrain(
-    [PersistentState("order")] IPersistentState<OrderState> state,
-    IOptions<OrderOptions> options) : Grain, IOrderGrain, IRemindable
+public sealed partial class OrderGrain(
+    [PersistentState("order", GrainStorage.Name)] IPersistentState<OrderState> state,
+    IOptions<OrderOptions> options,
+    IOutbox outbox,
+    TimeProvider timeProvider,
+    ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
-    public const string PaymentTimeoutReminder = "expire";
+    private readonly ILogger _logger = logger;
 
-    // A tick that finds the order still open (e.g. it fired during a restart) retries after this period.
-    private static readonly TimeSpan ReminderRetryPeriod = TimeSpan.FromMinutes(1);
+    public const string PaymentTimeoutReminder = "expire";
 
     private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
 
     private readonly IPersistentState<OrderState> _state = state;
     private readonly OrderOptions _options = options.Value;
 
-    private long OrderId => GetPrimaryKeyLong();
+    // The reminder as last registered or read by this activation; unregistering needs it.
+    private IGrainReminder? _reminder;
 
-    private DateTimeOffset Now => TimeProvider.GetUtcNow();
+    private long OrderId => this.GetPrimaryKeyLong();
+
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -69,9 +76,9 @@ public sealed class OrderGrain(
                 _options.PaymentTimeout);
 
             // Registered before the order is stored: a tick for an order that was never stored only unregisters.
-            await RegisterOrUpdateReminderAsync(PaymentTimeoutReminder, created.ExpiresAt - Now,
-                ReminderRetryPeriod);
-            await _state.CommitAsync(created);
+            _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, created.ExpiresAt - Now,
+                _options.ReminderPeriod);
+            await _state.CommitAsync(created, GrainContext);
         }
         catch (Exception)
         {
@@ -97,7 +104,7 @@ public sealed class OrderGrain(
 
         if (order.Status != OrderStatus.Paying)
         {
-            await _state.CommitAsync(order.StartPayment(Now));
+            await _state.CommitAsync(order.StartPayment(Now), GrainContext);
         }
 
         return await ContinuePaymentAsync();
@@ -113,12 +120,12 @@ public sealed class OrderGrain(
 
         var cancelled = order.Cancel(Now);
         await ReleaseHoldsAsync(order.Lines.Select(l => l.ProductId), order.CouponId);
-        await _state.CommitAsync(cancelled);
-        await UnregisterReminderAsync(PaymentTimeoutReminder);
+        await _state.CommitAsync(cancelled, GrainContext);
+        await UnregisterTimeoutAsync();
         return ToSnapshot(cancelled);
     }
 
-    public async Task ReceiveReminderAsync(string reminderName, TickStatus status)
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != PaymentTimeoutReminder)
         {
@@ -134,9 +141,14 @@ public sealed class OrderGrain(
         {
             await ExpireAsync();
         }
+        else if (order.Status == OrderStatus.Paid)
+        {
+            // The outbox may not have stored the event before a crash; adding it again is harmless.
+            await PublishPaidEventAsync(order);
+        }
         else if (!order.Exists || order.IsFinal)
         {
-            await UnregisterReminderAsync(PaymentTimeoutReminder);
+            await UnregisterTimeoutAsync();
         }
     }
 
@@ -164,8 +176,8 @@ public sealed class OrderGrain(
         catch (DomainException refused)
         {
             // The wallet took nothing (too little balance, or any other refusal): record it and leave the order payable.
-            _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, refused.Code, Now));
-            await _state.CommitAsync(order.FailPayment());
+            await _state.CommitAsync(order.FailPayment()
+                .WithPayment(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, refused.Code, Now)), GrainContext);
             throw;
         }
 
@@ -189,32 +201,70 @@ public sealed class OrderGrain(
             await GrainFactory.GetGrain<IProductGrain>(line.ProductId).ConfirmAsync(OrderId);
         }
 
-        var paid = order.CompletePayment(Now, debit.BalanceAfter);
-        _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Success, null, paid.PaidAt!.Value));
-        _state.Append(new OutboxEvent(Guid.NewGuid(), OrderPaid.EventType,
-            JsonSerializer.Serialize(new OrderPaid(OrderId, paid.UserId, paid.Lines, paid.TotalPrice,
-                paid.DiscountAmount, paid.PayAmount, paid.CouponId, paid.PaidAt.Value), EventJson),
-            paid.PaidAt.Value));
-        await _state.CommitAsync(paid);
-        await UnregisterReminderAsync(PaymentTimeoutReminder);
-        return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paid.PaidAt.Value);
+        var paidAt = Now;
+        var paid = order.CompletePayment(paidAt, debit.BalanceAfter)
+            .WithPayment(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Success, null, paidAt));
+        paid = paid with
+        {
+            PaidEvent = new OutboxEvent(Guid.NewGuid(), OrderPaid.EventType,
+                JsonSerializer.Serialize(new OrderPaid(OrderId, paid.UserId, paid.Lines, paid.TotalPrice,
+                    paid.DiscountAmount, paid.PayAmount, paid.CouponId, paidAt), EventJson),
+                paidAt),
+        };
+        await _state.CommitAsync(paid, GrainContext);
+        await PublishPaidEventAsync(paid);
+        return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paidAt);
     }
+
+    /// <summary>Hands the stored event to the outbox, then drops the reminder. A failure here leaves the reminder, whose
+    /// next tick adds the event again: the payment itself is committed and its caller is not failed.</summary>
+    private async Task PublishPaidEventAsync(OrderState paid)
+    {
+        try
+        {
+            if (paid.PaidEvent is { } paidEvent)
+            {
+                await outbox.AddAsync(paidEvent);
+            }
+
+            await UnregisterTimeoutAsync();
+        }
+        catch (Exception error)
+        {
+            LogPublishDeferred(error, OrderId);
+        }
+    }
+
+    private async Task UnregisterTimeoutAsync()
+    {
+        var reminder = _reminder ?? await this.GetReminder(PaymentTimeoutReminder);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminder = null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The OrderPaid event of order {OrderId} is not in the outbox yet; the order's reminder retries it.")]
+    private partial void LogPublishDeferred(Exception error, long orderId);
 
     private async Task AbortPaymentAsync(OrderState order, DomainException reason)
     {
         await GrainFactory.GetGrain<IUserGrain>(order.UserId).RefundAsync(OrderId);
         await ReleaseHoldsAsync(order.Lines.Select(l => l.ProductId), order.CouponId);
-        _state.Append(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, reason.Code, Now));
-        await _state.CommitAsync(order.AbortPayment(Now));
-        await UnregisterReminderAsync(PaymentTimeoutReminder);
+        await _state.CommitAsync(order.AbortPayment(Now)
+            .WithPayment(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Failed, reason.Code, Now)), GrainContext);
+        await UnregisterTimeoutAsync();
     }
 
     private async Task ExpireAsync()
     {
         var expired = _state.State.Expire(Now);
         await ReleaseHoldsAsync(expired.Lines.Select(l => l.ProductId), expired.CouponId);
-        await _state.CommitAsync(expired);
-        await UnregisterReminderAsync(PaymentTimeoutReminder);
+        await _state.CommitAsync(expired, GrainContext);
+        await UnregisterTimeoutAsync();
     }
 
     private async Task ReleaseHoldsAsync(IEnumerable<long> productIds, long? couponId)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
@@ -9,35 +10,57 @@ public enum PaymentStatus
     Failed,
 }
 
-/// <summary>One payment attempt; staged as a payment row in the same write as the order's status change.</summary>
+/// <summary>One payment attempt, kept in the order's state and written with the status change it belongs to.</summary>
+[GenerateSerializer, Immutable]
 public sealed record PaymentRecord(long OrderId, long Amount, PaymentStatus Status, string? FailureReason,
     DateTimeOffset CreatedAt);
 
 /// <summary>An order. Every status change goes through a guarded transition below.</summary>
+[GenerateSerializer, Immutable]
 public sealed record OrderState
 {
+    [Id(0)]
     public long UserId { get; init; }
 
+    [Id(1)]
     public OrderStatus Status { get; init; }
 
+    [Id(2)]
     public ImmutableList<OrderLine> Lines { get; init; } = [];
 
+    [Id(3)]
     public long TotalPrice { get; init; }
 
+    [Id(4)]
     public long DiscountAmount { get; init; }
 
+    [Id(5)]
     public long? CouponId { get; init; }
 
+    [Id(6)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    [Id(7)]
     public DateTimeOffset ExpiresAt { get; init; }
 
+    [Id(8)]
     public DateTimeOffset? PaidAt { get; init; }
 
     /// <summary>When the order was cancelled or expired.</summary>
+    [Id(9)]
     public DateTimeOffset? ClosedAt { get; init; }
 
+    [Id(10)]
     public long? BalanceAfterPayment { get; init; }
+
+    /// <summary>Every payment attempt, oldest first.</summary>
+    [Id(11)]
+    public ImmutableList<PaymentRecord> Payments { get; init; } = [];
+
+    /// <summary>The <c>OrderPaid</c> event, written with the PAID status; handed to the outbox after that write, and
+    /// again from the order's reminder until the outbox has stored it.</summary>
+    [Id(12)]
+    public OutboxEvent? PaidEvent { get; init; }
 
     public bool Exists => UserId > 0;
 
@@ -64,6 +87,8 @@ public sealed record OrderState
         IsOverdueAt(now)
             ? throw DomainErrors.Conflict(DomainErrors.OrderNotPayable, $"The order's payment time ended at {ExpiresAt:O}.")
             : Move(OrderStatus.PendingPayment, OrderStatus.Paying, DomainErrors.OrderNotPayable);
+
+    public OrderState WithPayment(PaymentRecord payment) => this with { Payments = Payments.Add(payment) };
 
     public OrderState FailPayment() => Move(OrderStatus.Paying, OrderStatus.PendingPayment, DomainErrors.OrderNotPayable);
 

@@ -1,32 +1,45 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 
 namespace ECommerce.Grains;
 
-/// <summary>Group commit lets a burst of reservations share one write without answering any caller early.</summary>
-[GroupCommit]
-public sealed class ProductGrain([PersistentState("product")] IPersistentState<ProductState> state)
-    : Grain, IProductGrain
+/// <summary>Group commit lets a burst of reservations share one write without answering any caller early.
+/// Reentrant for that reason: every method decides and changes state with no await in between.</summary>
+[Reentrant]
+public sealed class ProductGrain(
+    [PersistentState("product", GrainStorage.Name)] IPersistentState<ProductState> state,
+    IOptions<GroupCommitOptions> groupCommit,
+    TimeProvider timeProvider) : Grain, IProductGrain
 {
-    private readonly IPersistentState<ProductState> _state = state;
+    private GroupCommit<ProductState> _commit = null!;
 
-    private long ProductId => GetPrimaryKeyLong();
+    private long ProductId => this.GetPrimaryKeyLong();
 
-    private DateTimeOffset Now => TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _commit = new GroupCommit<ProductState>(state, GrainContext, groupCommit.Value);
+        return Task.CompletedTask;
+    }
 
     public async Task<ProductSnapshot> CreateAsync(string name, long price, int stock)
     {
+        await _commit.WhenReadyAsync();
         var created = ProductState.Create(name, price, stock, Now);
-        if (_state.State.Exists)
+        var product = _commit.State;
+        if (product.Exists)
         {
-            return _state.State.IsSameProduct(created)
-                ? ToSnapshot(_state.State)
+            return product.IsSameProduct(created)
+                ? ToSnapshot(product)
                 : throw DomainErrors.Conflict(DomainErrors.ProductAlreadyExists,
                     $"Product {ProductId} already exists with other data.");
         }
 
-        // Group commit persists this after the turn, so the catalog is told by the caller once this call has answered.
-        await _state.CommitAsync(created);
+        // Answered only once stored, so the caller tells the catalog of a product that exists.
+        await _commit.CommitAsync(created);
         return ToSnapshot(created);
     }
 
@@ -34,10 +47,11 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
 
     public async Task<ProductSnapshot> AdjustStockAsync(int delta)
     {
+        await _commit.WhenReadyAsync();
         var adjusted = Existing().AdjustStock(delta);
         if (delta != 0)
         {
-            await _state.CommitAsync(adjusted);
+            await _commit.CommitAsync(adjusted);
         }
 
         return ToSnapshot(adjusted);
@@ -45,30 +59,35 @@ public sealed class ProductGrain([PersistentState("product")] IPersistentState<P
 
     public async Task<ReservedLine> ReserveAsync(long orderId, int quantity)
     {
-        await ApplyAsync(Existing().Reserve(orderId, quantity, Now));
-        var product = _state.State;
-        return new ReservedLine(ProductId, product.Name, product.Price, product.Reservations[orderId]);
+        await _commit.WhenReadyAsync();
+        var change = Existing().Reserve(orderId, quantity, Now);
+        var product = change.State;
+        var line = new ReservedLine(ProductId, product.Name, product.Price, product.Reservations[orderId]);
+        await ApplyAsync(change);
+        return line;
     }
 
-    public Task ReleaseAsync(long orderId) =>
-        _state.State.Exists ? ApplyAsync(_state.State.Release(orderId, Now)) : Task.CompletedTask;
-
-    public Task ConfirmAsync(long orderId) => ApplyAsync(Existing().Confirm(orderId, Now));
-
-    private async Task ApplyAsync(ProductChange change)
+    public async Task ReleaseAsync(long orderId)
     {
-        if (change.Record is null)
+        await _commit.WhenReadyAsync();
+        if (_commit.State.Exists)
         {
-            return;
+            await ApplyAsync(_commit.State.Release(orderId, Now));
         }
-
-        _state.Append(change.Record);
-        await _state.CommitAsync(change.State);
     }
+
+    public async Task ConfirmAsync(long orderId)
+    {
+        await _commit.WhenReadyAsync();
+        await ApplyAsync(Existing().Confirm(orderId, Now));
+    }
+
+    private Task ApplyAsync(ProductChange change) =>
+        change.Record is null ? Task.CompletedTask : _commit.CommitAsync(change.State);
 
     private ProductState Existing() =>
-        _state.State.Exists
-            ? _state.State
+        _commit.State.Exists
+            ? _commit.State
             : throw DomainErrors.NotFound(DomainErrors.ProductNotFound, "Product", ProductId);
 
     private ProductSnapshot ToSnapshot(ProductState product) =>

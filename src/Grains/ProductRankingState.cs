@@ -3,25 +3,24 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
 
-/// <summary>Adds <see cref="Quantity"/> to the product's sales on <see cref="SoldDate"/>; staged with the ranking's write.</summary>
-public sealed record ProductSaleCounted(DateOnly SoldDate, long ProductId, long Quantity);
-
-/// <summary>Marks an event as counted, so a redelivery is recognised after a restart too.</summary>
-public sealed record RankingEventCounted(Guid EventId, DateOnly SoldDate, DateTimeOffset CountedAt);
-
 public sealed record ProductSales(long ProductId, string Name, long Quantity);
 
 /// <summary>Sales per business day and product, and the events counted into them, for the kept days only.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ProductRankingState
 {
+    [Id(0)]
     public ImmutableDictionary<DateOnly, ImmutableDictionary<long, long>> SalesByDay { get; init; } =
         ImmutableDictionary<DateOnly, ImmutableDictionary<long, long>>.Empty;
 
+    [Id(1)]
     public ImmutableDictionary<long, string> Names { get; init; } = ImmutableDictionary<long, string>.Empty;
 
+    [Id(2)]
     public ImmutableDictionary<Guid, DateOnly> CountedEvents { get; init; } = ImmutableDictionary<Guid, DateOnly>.Empty;
 
-    /// <summary>Days before this one are dropped from memory (they stay in storage).</summary>
+    /// <summary>Days before this one are dropped.</summary>
+    [Id(3)]
     public DateOnly KeptFrom { get; init; }
 
     public bool HasCounted(Guid eventId) => CountedEvents.ContainsKey(eventId);

@@ -10,7 +10,7 @@ public enum ReservationStatus
     Released,
 }
 
-/// <summary>A change of one order's hold on a product; staged as a stock_reservation row.</summary>
+/// <summary>A change of one order's hold on a product.</summary>
 public sealed record StockReservation(long OrderId, int Quantity, ReservationStatus Status, DateTimeOffset ChangedAt);
 
 /// <summary>A product step's outcome; <see cref="Record"/> is null when the step repeated an earlier one.</summary>
@@ -18,21 +18,31 @@ public sealed record ProductChange(ProductState State, StockReservation? Record)
 
 /// <summary>A product and its stock. <see cref="Stock"/> is what can still be reserved; <see cref="Reservations"/>
 /// holds the open holds (order id to quantity), whose units are already out of <see cref="Stock"/>.</summary>
+[GenerateSerializer, Immutable]
 public sealed record ProductState
 {
     public const int MaxNameLength = 200;
     public const long MaxPrice = 1_000_000_000;
     public const int MaxStock = 1_000_000;
 
+    [Id(0)]
     public string Name { get; init; } = "";
 
+    [Id(1)]
     public long Price { get; init; }
 
+    [Id(2)]
     public int Stock { get; init; }
 
+    [Id(3)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    [Id(4)]
     public ImmutableDictionary<long, int> Reservations { get; init; } = ImmutableDictionary<long, int>.Empty;
+
+    /// <summary>Units sold (confirmed reservations), so stock + held + sold is what the product ever had.</summary>
+    [Id(5)]
+    public long Sold { get; init; }
 
     public bool Exists => Name.Length > 0;
 
@@ -103,7 +113,7 @@ public sealed record ProductState
     public ProductChange Confirm(long orderId, DateTimeOffset now) =>
         Reservations.TryGetValue(orderId, out var quantity)
             ? new ProductChange(
-                this with { Reservations = Reservations.Remove(orderId) },
+                this with { Reservations = Reservations.Remove(orderId), Sold = Sold + quantity },
                 new StockReservation(orderId, quantity, ReservationStatus.Confirmed, now))
             : new ProductChange(this, null);
 }

@@ -1,15 +1,17 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Persistence;
 
 namespace ECommerce.Grains;
 
-public sealed class UserGrain([PersistentState("user")] IPersistentState<UserState> state) : Grain, IUserGrain
+public sealed class UserGrain(
+    [PersistentState("user", GrainStorage.Name)] IPersistentState<UserState> state,
+    TimeProvider timeProvider) : Grain, IUserGrain
 {
     private readonly IPersistentState<UserState> _state = state;
 
-    private long UserId => GetPrimaryKeyLong();
+    private long UserId => this.GetPrimaryKeyLong();
 
-    private DateTimeOffset Now => TimeProvider.GetUtcNow();
+    private DateTimeOffset Now => timeProvider.GetUtcNow();
 
     public async Task<UserProfile> RegisterAsync(string name, string email)
     {
@@ -26,11 +28,11 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         await emailGrain.ClaimAsync(UserId);
         try
         {
-            await _state.CommitAsync(_state.State.Register(validName, normalizedEmail, Now));
+            await _state.CommitAsync(_state.State.Register(validName, normalizedEmail, Now), GrainContext);
         }
         catch (Exception)
         {
-            // The user row (the durable claim) was not written: free the address for the next attempt.
+            // The registration was not stored: free the address for the next attempt.
             await emailGrain.ReleaseAsync(UserId);
             throw;
         }
@@ -39,6 +41,9 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
     }
 
     public Task<UserProfile> GetAsync() => Task.FromResult(ToProfile(Registered()));
+
+    public Task<bool> IsRegisteredWithAsync(string normalizedEmail) =>
+        Task.FromResult(_state.State.IsRegistered && _state.State.Email == normalizedEmail);
 
     public Task<WalletBalance> GetBalanceAsync() => Task.FromResult(new WalletBalance(UserId, Registered().Balance));
 
@@ -71,11 +76,13 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
         return Task.FromResult(history);
     }
 
-    public Task AddCouponAsync(long couponId)
+    public async Task AddCouponAsync(long couponId)
     {
-        // Kept in memory only: user_coupon rows (written by the coupon grain) are reloaded on activation.
-        _state.State = Registered() with { CouponIds = _state.State.CouponIds.Add(couponId) };
-        return Task.CompletedTask;
+        var user = Registered();
+        if (!user.CouponIds.Contains(couponId))
+        {
+            await _state.CommitAsync(user with { CouponIds = user.CouponIds.Add(couponId) }, GrainContext);
+        }
     }
 
     public Task<IReadOnlyList<long>> GetCouponIdsAsync() =>
@@ -83,13 +90,10 @@ public sealed class UserGrain([PersistentState("user")] IPersistentState<UserSta
 
     private async Task ApplyAsync(WalletChange change)
     {
-        if (!change.Applied)
+        if (change.Applied)
         {
-            return;
+            await _state.CommitAsync(change.State, GrainContext);
         }
-
-        _state.Append(change.Entry!);
-        await _state.CommitAsync(change.State);
     }
 
     private UserState Registered() =>

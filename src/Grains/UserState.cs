@@ -3,7 +3,8 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
 
-/// <summary>One wallet movement; also the staged record that becomes a user_point_history row.</summary>
+/// <summary>One wallet movement.</summary>
+[GenerateSerializer, Immutable]
 public sealed record BalanceEntry(BalanceTransactionType Type, long Amount, long BalanceAfter, long? OrderId,
     string? RequestId, DateTimeOffset CreatedAt);
 
@@ -12,6 +13,7 @@ public sealed record WalletChange(UserState State, BalanceEntry? Entry, bool App
 
 /// <summary>A user and their wallet. <see cref="History"/> is oldest first and is the wallet's idempotency memory:
 /// debits are keyed by order id, charges by request id.</summary>
+[GenerateSerializer, Immutable]
 public sealed record UserState
 {
     public const long MinCharge = 1;
@@ -20,18 +22,25 @@ public sealed record UserState
     public const int MaxNameLength = 50;
     public const int MaxEmailLength = 254;
 
+    [Id(0)]
     public string Name { get; init; } = "";
 
     /// <summary>Normalized (see <see cref="IEmailGrain.Normalize"/>); empty while unregistered.</summary>
+    [Id(1)]
     public string Email { get; init; } = "";
 
+    [Id(2)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    [Id(3)]
     public long Balance { get; init; }
 
+    [Id(4)]
     public ImmutableList<BalanceEntry> History { get; init; } = [];
 
-    /// <summary>Coupons issued to the user; its table mapping reloads them from user_coupon.</summary>
+    /// <summary>Coupons the user asked for; stored before the coupon issues, so it may name a coupon that then refused
+    /// (sold out): the coupon grain's copy is the truth.</summary>
+    [Id(5)]
     public ImmutableSortedSet<long> CouponIds { get; init; } = [];
 
     public bool IsRegistered => Email.Length > 0;

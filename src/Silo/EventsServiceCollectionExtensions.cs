@@ -1,9 +1,8 @@
 using ECommerce.Grains;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.DataPlatform;
 using ECommerce.Silo.Statistics;
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Events;
 using ECommerce.Silo.Streams;
 using ECommerce.Silo.Streams.RabbitMq;
 using Microsoft.Extensions.Configuration;
@@ -15,19 +14,13 @@ namespace ECommerce.Silo;
 
 public static class EventsServiceCollectionExtensions
 {
-    /// <summary>Outbox relay and its dashboard statistics, the stream provider chosen by <c>Streams:Provider</c>, the
-    /// ranking's storage and consumer, and data platform delivery. Call after <c>AddSilo</c>, so the relay starts after
-    /// the migrations ran.</summary>
+    /// <summary>The outbox and its relay with their statistics, the stream provider chosen by <c>Streams:Provider</c>,
+    /// the ranking's consumer, and data platform delivery.</summary>
     public static IServiceCollection AddSiloEvents(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<StreamOptions>().BindConfiguration(StreamOptions.Section);
-        services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
         services.AddOptions<DataPlatformOptions>().BindConfiguration(DataPlatformOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
-
-        services.AddStateTable<ProductRankingState, ProductRankingTable>()
-            .AddRecordWriter<ProductSaleCounted, ProductSaleCountedWriter>()
-            .AddRecordWriter<RankingEventCounted, RankingEventCountedWriter>();
 
         services.AddHttpClient(DataPlatformOptions.HttpClientName);
         services.TryAddSingleton<DataPlatformStore>();
@@ -57,8 +50,8 @@ public static class EventsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<OutboxRelay>();
-        // Replaces AddSiloStatistics' "not available" default whether that was registered before or after this.
-        services.Replace(ServiceDescriptor.Singleton<IOutboxStatistics, SqlOutboxStatistics>());
+        services.TryAddSingleton<IOutbox, SqlOutbox>();
+        services.TryAddSingleton<IOutboxStatistics, SqlOutboxStatistics>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxRelay>());
         services.AddHostedService(sp => sp.GetRequiredService<DataPlatformDeliveryWorker>());
         return services;

@@ -92,7 +92,6 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         var settings = new Dictionary<string, string?>(_settings)
         {
             ["Orders:PaymentTimeout"] = ShortPaymentTimeout.ToString("c"),
-            ["Silo:ReminderPollInterval"] = "00:00:00.100",
         };
         UserResponse user;
         ProductResponse product;

@@ -53,6 +53,8 @@ internal sealed class BackendProcess : IAsyncDisposable
         start.ArgumentList.Add(url.ToString().TrimEnd('/'));
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Cluster__SiloPort"] = "0";
+        start.Environment["Cluster__GatewayPort"] = "0";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in environment)
         {

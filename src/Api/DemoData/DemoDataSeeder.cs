@@ -1,7 +1,5 @@
 using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
-using ECommerce.Silo.Runtime;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Api.DemoData;
@@ -14,12 +12,12 @@ public sealed class DemoDataOptions
 
 public static class DemoDataExtensions
 {
-    /// <summary>Seeds the demo catalog at start-up, after migrations, when DemoData:Enabled is true.</summary>
-    public static IServiceCollection AddDemoData(this IServiceCollection services)
+    /// <summary>Seeds the demo catalog once the silo is active, when DemoData:Enabled is true.</summary>
+    public static ISiloBuilder AddDemoData(this ISiloBuilder silo)
     {
-        services.AddOptions<DemoDataOptions>().BindConfiguration("DemoData");
-        services.AddSingleton<ISiloStartupTask, DemoDataSeeder>();
-        return services;
+        silo.Services.AddOptions<DemoDataOptions>().BindConfiguration("DemoData");
+        silo.AddStartupTask<DemoDataSeeder>();
+        return silo;
     }
 }
 
@@ -27,14 +25,14 @@ public static class DemoDataExtensions
 /// reserved under its own idempotency key and every grain step is idempotent, so a start-up that crashed half-way
 /// finishes the same entities on the next start instead of adding new ones.</summary>
 internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOptions> options, ILogger<DemoDataSeeder> logger)
-    : ISiloStartupTask
+    : IStartupTask
 {
     private const string Version = "v1";
 
     // Fixed, so a re-run after a crash creates exactly the same coupon.
     private static readonly DateTimeOffset CouponExpiry = new(2099, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
-    public async Task ExecuteAsync(CancellationToken cancellationToken)
+    public async Task Execute(CancellationToken cancellationToken)
     {
         if (!options.Value.Enabled)
         {

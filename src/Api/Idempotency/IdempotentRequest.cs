@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using ECommerce.Api.Errors;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ECommerce.Api.Idempotency;

@@ -1,5 +1,4 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Api.Products;
 

@@ -1,6 +1,5 @@
 using ECommerce.Api.Errors;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ECommerce.Api.Products;

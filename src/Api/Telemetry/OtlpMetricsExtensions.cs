@@ -1,5 +1,4 @@
-using ECommerce.Silo.Runtime;
-using ECommerce.Silo.Storage;
+using ECommerce.Grains.Persistence;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
@@ -22,13 +21,13 @@ public static class OtlpMetricsExtensions
 {
     public static readonly string[] MeterNames =
     [
-        SiloMetrics.MeterName,
-        StorageMetrics.MeterName,
+        "Microsoft.Orleans",
+        GroupCommitMeter.Name,
         "Microsoft.AspNetCore.Hosting",
         "Microsoft.AspNetCore.Server.Kestrel",
     ];
 
-    /// <summary>Exports the runtime's and ASP.NET Core's meters over OTLP when <c>Otlp:Endpoint</c> is set.</summary>
+    /// <summary>Exports Orleans's, the product's group-commit and ASP.NET Core's meters over OTLP when <c>Otlp:Endpoint</c> is set.</summary>
     public static IServiceCollection AddOtlpMetrics(this IServiceCollection services)
     {
         services.AddOptions<OtlpOptions>().BindConfiguration(OtlpOptions.SectionName);

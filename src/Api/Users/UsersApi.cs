@@ -1,7 +1,6 @@
 using ECommerce.Api.Errors;
 using ECommerce.Api.Idempotency;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 

@@ -9,10 +9,13 @@ public enum ErrorKind
 }
 
 /// <summary>A broken business rule. <see cref="Code"/> is stable and machine-readable; it crosses the grain boundary unchanged.</summary>
+[GenerateSerializer]
 public sealed class DomainException(string code, string message, ErrorKind kind) : Exception(message)
 {
+    [Id(0)]
     public string Code { get; } = code;
 
+    [Id(1)]
     public ErrorKind Kind { get; } = kind;
 
     public override string ToString() => $"{Code} ({Kind}): {Message}";

@@ -1,7 +1,7 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
+[GenerateSerializer, Immutable]
 public sealed record CouponSnapshot(long CouponId, string Name, long DiscountAmount, int TotalQuantity,
     int IssuedQuantity, int Remaining, DateTimeOffset ExpiresAt, DateTimeOffset CreatedAt);
 
@@ -14,6 +14,7 @@ public enum UserCouponStatus
     Expired,
 }
 
+[GenerateSerializer, Immutable]
 public sealed record UserCouponView(long CouponId, long UserId, string Name, long DiscountAmount,
     UserCouponStatus Status, DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt, long? OrderId);
 

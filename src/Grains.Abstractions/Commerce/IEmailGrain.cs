@@ -1,9 +1,8 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
 /// <summary>Owner of one email address, keyed by <see cref="Normalize"/>d email: a per-address lock-free claim
-/// instead of a global uniqueness check. Called only by <see cref="IUserGrain"/>.</summary>
+/// instead of a global uniqueness check. Called by <see cref="IUserGrain"/>; asks an owning user grain only whether its registration is stored.</summary>
 public interface IEmailGrain : IGrainWithStringKey
 {
     /// <summary>Claims the address for <paramref name="userId"/>; idempotent for the same user.</summary>

@@ -1,4 +1,3 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 

@@ -1,4 +1,3 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
@@ -15,9 +14,11 @@ public enum IdempotencyOutcome
 }
 
 /// <summary>A stored HTTP answer: status code and JSON body.</summary>
+[GenerateSerializer, Immutable]
 public sealed record IdempotentResponse(int StatusCode, string Body);
 
 /// <param name="ReservedId">The id reserved on the key's first sight (when a sequence was asked for); the same on every retry.</param>
+[GenerateSerializer, Immutable]
 public sealed record IdempotencyTicket(IdempotencyOutcome Outcome, long? ReservedId, IdempotentResponse? Response);
 
 /// <summary>One idempotency key, keyed by "scope:key". Remembers the request's fingerprint and, once it succeeded, its

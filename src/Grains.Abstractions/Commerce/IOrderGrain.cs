@@ -1,4 +1,3 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
@@ -12,14 +11,18 @@ public enum OrderStatus
     Expired,
 }
 
+[GenerateSerializer, Immutable]
 public sealed record OrderItemRequest(long ProductId, int Quantity);
 
+[GenerateSerializer, Immutable]
 public sealed record OrderLine(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal);
 
+[GenerateSerializer, Immutable]
 public sealed record OrderSnapshot(long OrderId, long UserId, OrderStatus Status, IReadOnlyList<OrderLine> Items,
     long TotalPrice, long DiscountAmount, long PayAmount, long? CouponId, DateTimeOffset CreatedAt,
     DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt, DateTimeOffset? ClosedAt);
 
+[GenerateSerializer, Immutable]
 public sealed record PaymentResult(long OrderId, OrderStatus Status, long PaidAmount, long Balance, DateTimeOffset PaidAt);
 
 /// <summary>An order and its payment saga, keyed by order id. Calls user, product and coupon grains; none of them
@@ -50,6 +53,7 @@ public interface IOrderGrain : IGrainWithIntegerKey
 }
 
 /// <summary>Payload of the <c>OrderPaid</c> outbox event (JSON, camelCase).</summary>
+[GenerateSerializer, Immutable]
 public sealed record OrderPaid(long OrderId, long UserId, IReadOnlyList<OrderLine> Items, long TotalPrice,
     long DiscountAmount, long PaidAmount, long? CouponId, DateTimeOffset PaidAt)
 {

@@ -1,10 +1,11 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
 /// <summary>Stock is what can still be reserved (reserved units are already taken out of it).</summary>
+[GenerateSerializer, Immutable]
 public sealed record ProductSnapshot(long ProductId, string Name, long Price, int Stock, DateTimeOffset CreatedAt);
 
+[GenerateSerializer, Immutable]
 public sealed record ReservedLine(long ProductId, string Name, long UnitPrice, int Quantity);
 
 /// <summary>A product and its stock, keyed by product id. Calls no other grain.</summary>

@@ -1,7 +1,7 @@
-using ECommerce.Grains.Abstractions.Runtime;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
+[GenerateSerializer, Immutable]
 public sealed record TopProduct(int Rank, long ProductId, string Name, long SalesCount);
 
 /// <summary>Top-selling products per business day (single activation, key <see cref="Key"/>). Fed by the

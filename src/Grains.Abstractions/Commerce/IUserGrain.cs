@@ -1,11 +1,15 @@
-using ECommerce.Grains.Abstractions.Runtime;
+
+using Orleans.Concurrency;
 
 namespace ECommerce.Grains.Abstractions.Commerce;
 
+[GenerateSerializer, Immutable]
 public sealed record UserProfile(long UserId, string Name, string Email, DateTimeOffset CreatedAt);
 
+[GenerateSerializer, Immutable]
 public sealed record WalletBalance(long UserId, long Balance);
 
+[GenerateSerializer, Immutable]
 public sealed record DebitResult(long UserId, long OrderId, long Amount, long BalanceAfter);
 
 public enum BalanceTransactionType
@@ -15,6 +19,7 @@ public enum BalanceTransactionType
     Refund,
 }
 
+[GenerateSerializer, Immutable]
 public sealed record BalanceHistoryEntry(
     BalanceTransactionType Type, long Amount, long BalanceAfter, long? OrderId, DateTimeOffset CreatedAt);
 
@@ -28,6 +33,11 @@ public interface IUserGrain : IGrainWithIntegerKey
 
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task<UserProfile> GetAsync();
+
+    /// <summary>Whether this user's stored registration holds the address. Asked by <see cref="IEmailGrain"/> while
+    /// this user may itself be waiting on that email grain, hence interleaved.</summary>
+    [AlwaysInterleave]
+    Task<bool> IsRegisteredWithAsync(string normalizedEmail);
 
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task<WalletBalance> GetBalanceAsync();
@@ -50,8 +60,8 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task<IReadOnlyList<BalanceHistoryEntry>> GetHistoryAsync();
 
-    /// <summary>Remembers that a coupon was issued to this user (idempotent). Called by the coupon grain before it
-    /// issues; the user_coupon rows are the durable truth and are reloaded on activation.</summary>
+    /// <summary>Stores that a coupon is being issued to this user (idempotent). Called by the coupon grain before it
+    /// issues, so the user's list is never missing an issued coupon; it may name one that then refused.</summary>
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task AddCouponAsync(long couponId);
 

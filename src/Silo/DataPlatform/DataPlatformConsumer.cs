@@ -1,5 +1,5 @@
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 
 namespace ECommerce.Silo.DataPlatform;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,6 @@
 using System.Data.Common;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Commerce;
 
 namespace ECommerce.Silo.DataPlatform;
 
@@ -33,7 +32,7 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     {
         var due = new List<PendingDelivery>();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null, """
+        await using var command = SqlCommands.Command(connection, null, """
             SELECT event_id, event_type, payload, occurred_at, attempts FROM data_platform_delivery
             WHERE status = 'PENDING' AND next_attempt_at <= @now
             ORDER BY next_attempt_at
@@ -107,7 +106,7 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     {
         var letters = new List<DeadLetter>();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null, $"{SelectDeadLetter} ORDER BY created_at DESC, id");
+        await using var command = SqlCommands.Command(connection, null, $"{SelectDeadLetter} ORDER BY created_at DESC, id");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -120,7 +119,7 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     public async Task<DeadLetter?> FindDeadLetterAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null, $"{SelectDeadLetter} WHERE id = @id").Bind("@id", id);
+        await using var command = SqlCommands.Command(connection, null, $"{SelectDeadLetter} WHERE id = @id").Bind("@id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadDeadLetter(reader) : null;
     }
@@ -183,5 +182,5 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     }
 
     private static DbCommand Command(SqlWriteTransaction transaction, string sql) =>
-        CommerceSql.Command(transaction.Connection, transaction.Transaction, sql);
+        SqlCommands.Command(transaction.Connection, transaction.Transaction, sql);
 }

@@ -1,6 +1,6 @@
 namespace ECommerce.Silo.Statistics;
 
-/// <summary>What the dashboard shows about the outbox. Null means the number is not available (no outbox registered).</summary>
+/// <summary>What the admin page shows about the outbox. Null means the number is not available.</summary>
 public interface IOutboxStatistics
 {
     Task<OutboxStatisticsSnapshot> GetAsync(CancellationToken cancellationToken);
@@ -12,10 +12,4 @@ public interface IOutboxStatistics
 public sealed record OutboxStatisticsSnapshot(long? Pending, TimeSpan? OldestPendingAge, long? DeadLetters)
 {
     public static readonly OutboxStatisticsSnapshot NotAvailable = new(null, null, null);
-}
-
-/// <summary>Registered until an outbox relay registers its own <see cref="IOutboxStatistics"/>.</summary>
-internal sealed class NoOutboxStatistics : IOutboxStatistics
-{
-    public Task<OutboxStatisticsSnapshot> GetAsync(CancellationToken cancellationToken) => Task.FromResult(OutboxStatisticsSnapshot.NotAvailable);
 }

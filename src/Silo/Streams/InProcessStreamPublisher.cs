@@ -1,4 +1,4 @@
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 
 namespace ECommerce.Silo.Streams;
 

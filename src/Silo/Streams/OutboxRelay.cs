@@ -1,6 +1,5 @@
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Commerce;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -89,7 +88,7 @@ public sealed partial class OutboxRelay(
     {
         var batch = new List<StreamEvent>();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null, """
+        await using var command = SqlCommands.Command(connection, null, """
             SELECT id, event_type, payload, occurred_at FROM outbox
             WHERE sent_at IS NULL
             ORDER BY occurred_at, id
@@ -110,7 +109,7 @@ public sealed partial class OutboxRelay(
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
         foreach (var streamEvent in batch)
         {
-            await using var command = CommerceSql.Command(transaction.Connection, transaction.Transaction, sentAt is null
+            await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, sentAt is null
                 ? "UPDATE outbox SET attempts = attempts + 1 WHERE id = @id"
                 : "UPDATE outbox SET attempts = attempts + 1, sent_at = @sent_at WHERE id = @id")
                 .Bind("@id", streamEvent.EventId);

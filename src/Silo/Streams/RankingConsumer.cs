@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 
 namespace ECommerce.Silo.Streams;
 

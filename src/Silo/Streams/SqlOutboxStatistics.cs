@@ -1,6 +1,5 @@
 using ECommerce.Silo.Statistics;
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Commerce;
 
 namespace ECommerce.Silo.Streams;
 
@@ -20,7 +19,7 @@ internal sealed class SqlOutboxStatistics(SqlDatabase database, TimeProvider clo
     public async Task<OutboxStatisticsSnapshot> GetAsync(CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null, Sql);
+        await using var command = SqlCommands.Command(connection, null, Sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var pending = reader.GetInt64(0);

@@ -15,7 +15,7 @@ namespace ECommerce.Api.Tests.Dashboard;
 public sealed class OtlpMetricsTests(SqliteApi factory) : IClassFixture<SqliteApi>
 {
     [Fact]
-    public async Task TheRuntimeAndAspNetCoreMetersAreExportedOverOtlpWhenAnEndpointIsSet()
+    public async Task OrleansAndAspNetCoreMetersAreExportedOverOtlpWhenAnEndpointIsSet()
     {
         var bodies = new ConcurrentQueue<string>();
         await using var collector = await StartCollectorAsync(bodies);
@@ -32,8 +32,8 @@ public sealed class OtlpMetricsTests(SqliteApi factory) : IClassFixture<SqliteAp
 
         // Protobuf keeps scope names as plain UTF-8, so the meters' names can be found in the raw bodies.
         await Eventually.WaitAsync(() => Task.FromResult(string.Concat(bodies)),
-            all => all.Contains("ECommerce.Silo") && all.Contains("Microsoft.AspNetCore.Hosting"),
-            TimeSpan.FromSeconds(15), "exported the silo and hosting meters");
+            all => all.Contains("Microsoft.Orleans") && all.Contains("Microsoft.AspNetCore.Hosting"),
+            TimeSpan.FromSeconds(15), "exported Orleans's and the hosting meters");
     }
 
     private static async Task<WebApplication> StartCollectorAsync(ConcurrentQueue<string> bodies)

@@ -37,9 +37,17 @@ public abstract class ApiFactory(TestDatabase database, TimeSpan paymentTimeout)
         {
             ["DemoData:Enabled"] = "false",
             ["Orders:PaymentTimeout"] = paymentTimeout.ToString("c"),
-            ["Silo:ReminderPollInterval"] = "00:00:00.100",
+            // Several APIs run at once in one test run: each silo takes free ports.
+            ["Cluster:SiloPort"] = "0",
+            ["Cluster:GatewayPort"] = "0",
         };
-        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+        // UseSetting, not ConfigureAppConfiguration: Program.cs reads the storage and cluster settings while it builds
+        // the silo, before later configuration sources are added.
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         // Production, as deployed: Swagger UI and error answers must not depend on the Development environment.
         builder.UseEnvironment("Production");
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

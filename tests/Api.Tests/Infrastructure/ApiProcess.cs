@@ -40,6 +40,8 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["DemoData__Enabled"] = "false";
         start.Environment["Orders__PaymentTimeout"] = "00:10:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Cluster__SiloPort"] = "0";
+        start.Environment["Cluster__GatewayPort"] = "0";
         foreach (var (key, value) in settings)
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
 using ECommerce.Silo.DataPlatform;
+using ECommerce.Silo.Hosting;
 using ECommerce.Silo.Streams;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -49,8 +49,8 @@ public sealed class EventsHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["ConnectionStrings:Sqlite"] = $"Data Source={databaseFile}",
-            ["Silo:CollectionInterval"] = "01:00:00",
-            ["Silo:ReminderPollInterval"] = "00:00:00.100",
+            ["Cluster:SiloPort"] = "0",
+            ["Cluster:GatewayPort"] = "0",
             ["Streams:PollInterval"] = "00:00:00.020",
             ["DataPlatform:PollInterval"] = "00:00:00.020",
             ["DataPlatform:Endpoint"] = dataPlatform is null ? null : "http://data-platform.test/events",
@@ -62,10 +62,7 @@ public sealed class EventsHost : IAsyncDisposable
 
         builder.Services.AddLogging();
         configure?.Invoke(builder.Services);
-        builder.Services.AddSilo(builder.Configuration, typeof(ProductRankingGrain).Assembly)
-            .AddCommerceGrains()
-            .AddCommerceStorage()
-            .AddSiloEvents(builder.Configuration);
+        builder.UseOrleans(silo => silo.AddCommerceSilo(builder.Configuration));
         if (dataPlatform is not null)
         {
             builder.Services.AddHttpClient(DataPlatformOptions.HttpClientName)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using ECommerce.Grains.Abstractions.Commerce;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.Storage;
 using ECommerce.Silo.Streams;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,8 +42,9 @@ public sealed class OutboxRelayTests : IDisposable
         await Eventually.HoldsAsync(async () => await UnsentAsync(second) == 0, TimeSpan.FromSeconds(5),
             "the restarted relay publishes the unsent row and marks it sent");
 
+        // Delivered twice (before the crash and after it), counted once: the ranking's stored state keeps the event id.
+        Assert.NotEmpty(crashing.Published);
         Assert.Equal(4, await second.SalesOfAsync(2001));
-        Assert.Equal(1, await CountAsync(second, "SELECT COUNT(*) FROM ranking_event"));
     }
 
     [Fact]

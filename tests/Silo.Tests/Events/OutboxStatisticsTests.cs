@@ -1,6 +1,5 @@
 using ECommerce.Silo.Statistics;
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Commerce;
 using ECommerce.Silo.Streams;
 using ECommerce.Silo.Tests.Storage;
 using Microsoft.Extensions.Configuration;
@@ -71,7 +70,7 @@ public abstract class OutboxStatisticsTests(StorageFixture fixture)
     private static async Task InsertOutboxAsync(SqlDatabase database, DateTimeOffset occurredAt, DateTimeOffset? sentAt)
     {
         await using var transaction = await database.BeginWriteAsync(None);
-        await using var command = CommerceSql.Command(transaction.Connection, transaction.Transaction, """
+        await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, """
             INSERT INTO outbox (id, event_type, payload, occurred_at, sent_at) VALUES (@id, 'test', '{}', @occurred_at, @sent_at)
             """).Bind("@id", Guid.NewGuid()).Bind("@occurred_at", occurredAt).Bind("@sent_at", sentAt);
         await command.ExecuteNonQueryAsync(None);
@@ -81,7 +80,7 @@ public abstract class OutboxStatisticsTests(StorageFixture fixture)
     private static async Task InsertDeadLetterAsync(SqlDatabase database, string status, DateTimeOffset? replayedAt)
     {
         await using var transaction = await database.BeginWriteAsync(None);
-        await using var command = CommerceSql.Command(transaction.Connection, transaction.Transaction, """
+        await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, """
             INSERT INTO dead_letter (id, destination, event_type, payload, occurred_at, status, attempts, created_at, replayed_at)
             VALUES (@id, 'data-platform', 'test', '{}', @now, @status, 5, @now, @replayed_at)
             """).Bind("@id", Guid.NewGuid()).Bind("@now", Now.AddMinutes(-10)).Bind("@status", status)
@@ -93,23 +92,4 @@ public abstract class OutboxStatisticsTests(StorageFixture fixture)
 
 public sealed class OutboxStatisticsRegistrationTests
 {
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void TheEventsReplaceTheNotAvailableOutboxWhicheverIsRegisteredFirst(bool statisticsFirst)
-    {
-        var services = new ServiceCollection();
-        var configuration = new ConfigurationBuilder().Build();
-        if (statisticsFirst)
-        {
-            services.AddSiloStatistics().AddSiloEvents(configuration);
-        }
-        else
-        {
-            services.AddSiloEvents(configuration).AddSiloStatistics();
-        }
-
-        var outbox = Assert.Single(services, d => d.ServiceType == typeof(IOutboxStatistics));
-        Assert.Equal(typeof(SqlOutboxStatistics), outbox.ImplementationType);
-    }
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using Microsoft.Extensions.DependencyInjection;
 using RabbitMQ.Client;
 

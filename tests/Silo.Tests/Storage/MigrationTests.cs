@@ -52,18 +52,32 @@ public abstract class MigrationTests(StorageFixture fixture)
     }
 
     [StorageFact]
-    public async Task MigratedDatabaseAcceptsStateAndReminders()
+    public async Task TheOrleansScriptsStoreEveryQueryKeyTheOrleansProvidersLoad()
     {
         var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
         await services.GetRequiredService<IStorageInitializer>().InitializeAsync(None);
-        var grain = new Grains.Abstractions.Runtime.GrainId("test-fresh", "1");
 
-        await services.GetRequiredService<IGrainStorage>().WriteAsync(grain, "state", new CounterState(1), 0, [], None);
-        await services.GetRequiredService<IReminderTable>().UpsertAsync(
-            new ReminderEntry(grain, "tick", DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1), DateTimeOffset.UnixEpoch), None);
+        var keys = new List<string>();
+        await using (var connection = await services.GetRequiredService<SqlDatabase>().OpenConnectionAsync(None))
+        await using (var command = connection.CreateCommand())
+        {
+            // The text both Orleans providers run at start-up.
+            command.CommandText = "SELECT QueryKey, QueryText FROM OrleansQuery";
+            await using var reader = await command.ExecuteReaderAsync(None);
+            while (await reader.ReadAsync(None))
+            {
+                Assert.False(string.IsNullOrWhiteSpace(reader.GetString(1)));
+                keys.Add(reader.GetString(0));
+            }
+        }
 
-        Assert.Equal(1, await TestTables.ScalarAsync(services, "SELECT COUNT(*) FROM grain_state"));
-        Assert.Equal(1, await services.GetRequiredService<IReminderTable>().CountAsync(None));
+        string[] expected =
+        [
+            "ClearStorageKey", "DeleteReminderRowKey", "DeleteReminderRowsKey", "DeleteStorageKey", "ReadFromStorageKey",
+            "ReadRangeRows1Key", "ReadRangeRows2Key", "ReadReminderRowKey", "ReadReminderRowsKey", "UpsertReminderRowKey",
+            "WriteToStorageKey",
+        ];
+        Assert.Equal(expected, keys.Order(StringComparer.Ordinal));
     }
 
     private static async Task AssertEachScriptAppliedOnceAsync(IServiceProvider services)

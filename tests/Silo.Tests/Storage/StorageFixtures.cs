@@ -27,9 +27,6 @@ public abstract class StorageFixture : IAsyncLifetime
     {
         var services = new ServiceCollection()
             .AddSiloStorage(configuration ?? Configuration)
-            .AddRecordWriter<NoteRecord, NoteRecordWriter>()
-            .AddRecordWriter<PoisonRecord, PoisonRecordWriter>()
-            .AddStateTable<TableCounter, TableCounterStateTable>()
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         lock (_providers)
         {
@@ -49,10 +46,6 @@ public abstract class StorageFixture : IAsyncLifetime
         _configuration = await CreateDatabaseAsync();
         _services = (ServiceProvider)CreateServices();
         await _services.GetRequiredService<IStorageInitializer>().InitializeAsync(CancellationToken.None);
-        await using var transaction = await _services.GetRequiredService<SqlDatabase>().BeginWriteAsync(CancellationToken.None);
-        await using var command = transaction.CreateCommand(TestTables.Create);
-        await command.ExecuteNonQueryAsync();
-        await transaction.CommitAsync(CancellationToken.None);
     }
 
     public async Task DisposeAsync()

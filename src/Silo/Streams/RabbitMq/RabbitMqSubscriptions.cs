@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using ECommerce.Grains.Abstractions.Runtime;
+using ECommerce.Grains.Abstractions.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

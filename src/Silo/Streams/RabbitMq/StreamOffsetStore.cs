@@ -1,5 +1,4 @@
 using ECommerce.Silo.Storage;
-using ECommerce.Silo.Storage.Commerce;
 
 namespace ECommerce.Silo.Streams.RabbitMq;
 
@@ -9,7 +8,7 @@ internal sealed class StreamOffsetStore(SqlDatabase database, TimeProvider clock
     public async Task<long?> ReadNextAsync(string stream, string consumer, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = CommerceSql.Command(connection, null,
+        await using var command = SqlCommands.Command(connection, null,
             "SELECT next_offset FROM stream_offset WHERE stream = @stream AND consumer = @consumer")
             .Bind("@stream", stream).Bind("@consumer", consumer);
         return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
@@ -20,7 +19,7 @@ internal sealed class StreamOffsetStore(SqlDatabase database, TimeProvider clock
     public async Task StoreNextAsync(string stream, string consumer, long nextOffset, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await using var command = CommerceSql.Command(transaction.Connection, transaction.Transaction, """
+        await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, """
             INSERT INTO stream_offset (stream, consumer, next_offset, updated_at) VALUES (@stream, @consumer, @next, @now)
             ON CONFLICT (stream, consumer) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at
             """)

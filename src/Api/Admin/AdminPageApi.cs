@@ -1,0 +1,82 @@
+using ECommerce.Api.Products;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Silo.DataPlatform;
+using ECommerce.Silo.Statistics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace ECommerce.Api.Admin;
+
+/// <summary>Null fields: no outbox has registered its statistics.</summary>
+public sealed record AdminOutboxResponse(bool Available, long? Pending, double? OldestPendingAgeSeconds);
+
+public sealed record AdminDeadLetter(Guid Id, string EventType, string Status, long Attempts, string? LastError, DateTimeOffset CreatedAt);
+
+/// <param name="Open">Not replayed yet (dead, or a replay in flight).</param>
+/// <param name="Newest">The newest few, newest first, whatever their status.</param>
+public sealed record AdminDeadLettersResponse(int Open, int Total, IReadOnlyList<AdminDeadLetter> Newest);
+
+/// <summary>The product's own operations page at <c>/admin</c> and the JSON it polls under <c>/admin/api</c>: business
+/// figures only; the runtime's statistics belong to the runtime's dashboard.</summary>
+public static class AdminPageApi
+{
+    private const int TopProductsDays = 3;
+    private const int TopProductsCount = 5;
+    private const int NewestDeadLetters = 5;
+
+    public static IServiceCollection AddAdminPage(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<HttpTrafficWindow>();
+        services.TryAddSingleton<GroupCommitStatistics>();
+        services.TryAddSingleton<AdminMetricsListener>();
+        services.AddHostedService(sp => sp.GetRequiredService<AdminMetricsListener>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapAdminPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/admin", (IWebHostEnvironment environment) =>
+                TypedResults.File(environment.WebRootFileProvider.GetFileInfo("admin/index.html").CreateReadStream(), "text/html; charset=utf-8"))
+            .ExcludeFromDescription();
+
+        var api = app.MapGroup("/admin/api").WithTags("Admin");
+        api.MapGet("/top-products", GetTopProductsAsync)
+            .WithName("AdminTopProducts").WithSummary($"The storefront's ranking: top {TopProductsCount} of the last {TopProductsDays} days.");
+        api.MapGet("/outbox", GetOutboxAsync)
+            .WithName("AdminOutbox").WithSummary("Outbox rows not yet sent to the stream and the age of the oldest: the stream lag.");
+        api.MapGet("/dead-letters", GetDeadLettersAsync)
+            .WithName("AdminDeadLetters").WithSummary($"Dead letters not replayed, and the newest {NewestDeadLetters}.");
+        api.MapGet("/storage", GetStorage)
+            .WithName("AdminStorage").WithSummary("Group-commit writes per grain type since the API started.");
+        api.MapGet("/traffic", GetTraffic)
+            .WithName("AdminTraffic").WithSummary($"HTTP requests of the last {HttpTrafficWindow.Seconds} seconds, per second.");
+        return app;
+    }
+
+    // The one place the admin page reaches a grain.
+    public static async Task<Ok<List<TopProductResponse>>> GetTopProductsAsync(IGrainFactory grains)
+    {
+        var top = await grains.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key).GetTopAsync(TopProductsDays, TopProductsCount);
+        return TypedResults.Ok(top.Select(TopProductResponse.From).ToList());
+    }
+
+    public static async Task<Ok<AdminOutboxResponse>> GetOutboxAsync(IOutboxStatistics outbox, CancellationToken cancellationToken)
+    {
+        var snapshot = await outbox.GetAsync(cancellationToken);
+        return TypedResults.Ok(new AdminOutboxResponse(snapshot.Pending is not null, snapshot.Pending, snapshot.OldestPendingAge?.TotalSeconds));
+    }
+
+    public static async Task<Ok<AdminDeadLettersResponse>> GetDeadLettersAsync(IDeadLetters deadLetters, CancellationToken cancellationToken)
+    {
+        var all = await deadLetters.ListAsync(cancellationToken);
+        var newest = all.Take(NewestDeadLetters)
+            .Select(l => new AdminDeadLetter(l.Id, l.EventType, l.Status.ToString().ToUpperInvariant(), l.Attempts, l.LastError, l.CreatedAt))
+            .ToList();
+        return TypedResults.Ok(new AdminDeadLettersResponse(all.Count(l => l.Status != DeadLetterStatus.Replayed), all.Count, newest));
+    }
+
+    public static Ok<IReadOnlyList<GroupCommitRow>> GetStorage(GroupCommitStatistics groupCommit) => TypedResults.Ok(groupCommit.Snapshot());
+
+    public static Ok<TrafficWindowSnapshot> GetTraffic(HttpTrafficWindow traffic) => TypedResults.Ok(traffic.Snapshot());
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Sockets;
+using ECommerce.Grains;
+using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+
+namespace ECommerce.Silo.Hosting;
+
+public static class CommerceSiloBuilderExtensions
+{
+    /// <summary>The product's silo: clustering, grain storage and reminders on the configured database, the grains'
+    /// options, the outbox relay with its stream and consumers, and Orleans's dashboard. <c>Program.cs</c> calls it from
+    /// <c>UseOrleans</c>, and test clusters from their silo configurator, so tests run the production wiring.</summary>
+    public static ISiloBuilder AddCommerceSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(CommerceClusterOptions.Section).Get<CommerceClusterOptions>()
+            ?? new CommerceClusterOptions();
+        silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort),
+            serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        silo.AddCommerceStorage(configuration);
+        silo.AddCommerceGrains();
+        silo.Services.AddSiloEvents(configuration);
+        silo.AddDashboard();
+        return silo;
+    }
+
+    /// <summary>0 asks for any free port, so tests and side-by-side runs on one machine do not collide.</summary>
+    private static int PortOrFree(int port)
+    {
+        if (port != 0)
+        {
+            return port;
+        }
+
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>What the grains need besides Orleans: their options (defaults in code) and a clock.</summary>
+    public static ISiloBuilder AddCommerceGrains(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddOptions<OrderOptions>().BindConfiguration(OrderOptions.Section);
+        // Orleans refuses reminder periods under one minute by default; the order's reminder is shorter on purpose.
+        silo.Services.AddOptions<ReminderOptions>().Configure<IOptions<OrderOptions>>((reminders, orders) =>
+            reminders.MinimumReminderPeriod = orders.Value.ReminderPeriod < reminders.MinimumReminderPeriod
+                ? orders.Value.ReminderPeriod
+                : reminders.MinimumReminderPeriod);
+        silo.Services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
+        silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section);
+        return silo;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Data.Common;
+using System.Globalization;
+using ECommerce.Grains;
+using ECommerce.Silo.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Configuration;
+using Orleans.Runtime;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace ECommerce.Silo.Hosting;
+
+public static class CommerceStorageSiloBuilderExtensions
+{
+    /// <summary>ADO.NET invariant for PostgreSQL.</summary>
+    public const string PostgresInvariant = "Npgsql";
+
+    /// <summary>ADO.NET invariant under which Orleans opens Microsoft.Data.Sqlite connections.</summary>
+    public const string SqliteInvariant = "System.Data.SQLite";
+
+    /// <summary>Npgsql pool bound per silo when the connection string sets none: Npgsql's default of 100 per silo
+    /// lets a few silos exhaust the server's connections.</summary>
+    public const int DefaultPostgresMaxPoolSize = 20;
+
+    /// <summary>Orleans ADO.NET grain storage <see cref="GrainStorage.Name"/> and ADO.NET reminders on the database
+    /// chosen by <c>Storage:Provider</c> and <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c>, with the
+    /// project's migrations (which hold the Orleans tables and queries) applied while the silo starts, before either
+    /// is first used. Reminder timing (<c>ReminderOptions</c>) is left to the caller.</summary>
+    public static ISiloBuilder AddCommerceStorage(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var options = new StorageOptions();
+        configuration.GetSection(StorageOptions.SectionName).Bind(options);
+        var (invariant, connectionString) = ResolveDatabase(options, configuration);
+
+        var services = silo.Services;
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SqlDatabase>(_ => options.Provider == StorageProvider.Postgres
+            ? new PostgresDatabase(connectionString)
+            : new SqliteDatabase(connectionString, options.SqliteBusyTimeout));
+        services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationParticipant>();
+
+        silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>
+        {
+            storage.Invariant = invariant;
+            storage.ConnectionString = connectionString;
+        });
+        // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
+        // serializer rather than the provider's default JSON, which cannot rebuild immutable collections.
+        services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
+            .Configure<Serializer>((storage, serializer) =>
+                storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        silo.UseAdoNetReminderService(reminders =>
+        {
+            reminders.Invariant = invariant;
+            reminders.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>The invariant and the connection string Orleans and the migrations use.</summary>
+    internal static (string Invariant, string ConnectionString) ResolveDatabase(StorageOptions options, IConfiguration configuration) =>
+        options.Provider switch
+        {
+            StorageProvider.Sqlite => (SqliteInvariant, SqliteConnectionString(
+                configuration.GetConnectionString("Sqlite") is { Length: > 0 } sqlite ? sqlite : StorageOptions.DefaultSqliteConnectionString,
+                options.SqliteBusyTimeout)),
+            StorageProvider.Postgres => (PostgresInvariant, PostgresConnectionString(
+                configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres
+                    ? postgres
+                    : throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set."))),
+            _ => throw new InvalidOperationException($"Unknown Storage:Provider '{options.Provider}'."),
+        };
+
+    /// <summary>Bounds the pool at <see cref="DefaultPostgresMaxPoolSize"/> unless the string sets a bound itself.</summary>
+    internal static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!SetsKey(connectionString, "maximumpoolsize", "maxpoolsize"))
+        {
+            builder.MaxPoolSize = DefaultPostgresMaxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Orleans's own connections get no PRAGMA busy_timeout, but Microsoft.Data.Sqlite retries a busy database
+    /// for up to the command timeout: make that the configured busy timeout unless the string sets one.</summary>
+    internal static string SqliteConnectionString(string connectionString, TimeSpan busyTimeout)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!SetsKey(connectionString, "defaulttimeout", "commandtimeout"))
+        {
+            builder.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds));
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool SetsKey(string connectionString, params string[] normalizedKeys)
+    {
+        var parsed = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (string key in parsed.Keys)
+        {
+            var normalized = key.Replace(" ", string.Empty, StringComparison.Ordinal).ToLower(CultureInfo.InvariantCulture);
+            if (Array.IndexOf(normalizedKeys, normalized) >= 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Runs the migrations at <see cref="ServiceLifecycleStage.RuntimeInitialize"/>: before the reminder table
+    /// starts (RuntimeGrainServices) and the grain storage loads its queries (ApplicationServices), so both find the
+    /// Orleans tables and OrleansQuery rows. Several silos starting at once are safe (the runner locks).</summary>
+    private sealed class StorageMigrationParticipant(IStorageInitializer initializer) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(StorageMigrationParticipant), ServiceLifecycleStage.RuntimeInitialize, initializer.InitializeAsync);
+    }
+}

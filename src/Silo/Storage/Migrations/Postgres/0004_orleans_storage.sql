@@ -1,0 +1,104 @@
+-- Orleans grain persistence (Microsoft.Orleans.Persistence.AdoNet), written for this project.
+--
+-- The provider loads its SQL from OrleansQuery by key and binds these parameters: ServiceId, GrainTypeString,
+-- GrainTypeHash, GrainIdN0, GrainIdN1, GrainIdExtensionString, GrainIdHash, GrainStateVersion, PayloadBinary.
+-- Our queries do not need the two hashes: a row is found by its full key.
+--
+-- ETags are the integer `version`. Every query that changes state returns exactly one row whose column is the new
+-- version, or NULL when the caller's version was not the stored one; the provider turns NULL into an
+-- InconsistentStateException. (Returning no row at all would let a write with no ETag over an existing row pass
+-- silently, so "no row" is never the answer.)
+
+-- Query texts by key. The name is fixed by the provider (`SELECT QueryKey, QueryText FROM OrleansQuery`); unquoted, so
+-- PostgreSQL folds it to orleansquery, as it does the provider's own query. The reminders migration adds its keys here.
+CREATE TABLE OrleansQuery (
+    QueryKey   varchar(64) NOT NULL PRIMARY KEY,
+    QueryText  text        NOT NULL
+);
+
+-- One row per (service, grain type, grain id). An Orleans grain id reaches the provider as two 64-bit numbers
+-- (integer and GUID keys) and an optional string (a string key, or a key extension). The string is stored as
+-- '+' || value, or '' when absent, so that "no extension" and "empty extension" stay two different keys while the
+-- column can still be part of the primary key. `payload` is NULL after a clear; the row and its version remain.
+CREATE TABLE orleans_grain_state (
+    service_id          text        NOT NULL,
+    grain_type          text        NOT NULL,
+    grain_id_n0         bigint      NOT NULL,
+    grain_id_n1         bigint      NOT NULL,
+    grain_id_extension  text        NOT NULL,
+    payload             bytea       NULL,
+    version             integer     NOT NULL,
+    modified_at         timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension)
+);
+
+-- ReadFromStorageKey: PayloadBinary (NULL when cleared or never written) and Version; no row when never written.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('ReadFromStorageKey', $query$
+SELECT payload AS "PayloadBinary", version AS "Version"
+FROM orleans_grain_state
+WHERE service_id = @ServiceId
+  AND grain_type = @GrainTypeString
+  AND grain_id_n0 = @GrainIdN0
+  AND grain_id_n1 = @GrainIdN1
+  AND grain_id_extension = COALESCE('+' || @GrainIdExtensionString, '')
+$query$);
+
+-- WriteToStorageKey: an optimistic upsert. With no GrainStateVersion only a first insert succeeds (version 1); with one,
+-- only the row still at that version is updated (version + 1). The candidate row is produced only in those two cases,
+-- and ON CONFLICT turns it into the guarded update, so concurrent writers of one version serialize on the row lock
+-- and all but the first see the new version and change nothing. NewGrainStateVersion is NULL for every refusal.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', $query$
+WITH written AS (
+    INSERT INTO orleans_grain_state AS s
+        (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension, payload, version)
+    SELECT @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, COALESCE('+' || @GrainIdExtensionString, ''),
+           @PayloadBinary, 1
+    WHERE @GrainStateVersion IS NULL
+       OR EXISTS (
+            SELECT 1 FROM orleans_grain_state c
+            WHERE c.service_id = @ServiceId
+              AND c.grain_type = @GrainTypeString
+              AND c.grain_id_n0 = @GrainIdN0
+              AND c.grain_id_n1 = @GrainIdN1
+              AND c.grain_id_extension = COALESCE('+' || @GrainIdExtensionString, '')
+              AND c.version = @GrainStateVersion)
+    ON CONFLICT (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension) DO UPDATE
+        SET payload = excluded.payload, version = s.version + 1, modified_at = now()
+        WHERE s.version = @GrainStateVersion
+    RETURNING s.version
+)
+SELECT (SELECT version FROM written) AS "NewGrainStateVersion"
+$query$);
+
+-- ClearStorageKey (the provider's default, DeleteStateOnClear = false): keep the row, drop the payload and bump the
+-- version, which becomes the grain's new ETag. The provider reads the first column by position.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageKey', $query$
+WITH cleared AS (
+    UPDATE orleans_grain_state
+    SET payload = NULL, version = version + 1, modified_at = now()
+    WHERE service_id = @ServiceId
+      AND grain_type = @GrainTypeString
+      AND grain_id_n0 = @GrainIdN0
+      AND grain_id_n1 = @GrainIdN1
+      AND grain_id_extension = COALESCE('+' || @GrainIdExtensionString, '')
+      AND version = @GrainStateVersion
+    RETURNING version
+)
+SELECT (SELECT version FROM cleared) AS "NewGrainStateVersion"
+$query$);
+
+-- DeleteStorageKey (DeleteStateOnClear = true): remove the row. The provider only checks that the answer differs from
+-- the ETag it sent (then forgets the ETag, so the next write inserts), hence version + 1; NULL when refused.
+INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorageKey', $query$
+WITH deleted AS (
+    DELETE FROM orleans_grain_state
+    WHERE service_id = @ServiceId
+      AND grain_type = @GrainTypeString
+      AND grain_id_n0 = @GrainIdN0
+      AND grain_id_n1 = @GrainIdN1
+      AND grain_id_extension = COALESCE('+' || @GrainIdExtensionString, '')
+      AND version = @GrainStateVersion
+    RETURNING version
+)
+SELECT (SELECT version + 1 FROM deleted) AS "NewGrainStateVersion"
+$query$);
