@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ECommerce.Grains;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -54,6 +55,8 @@ public static class CommerceSiloBuilderExtensions
                 : reminders.MinimumReminderPeriod);
         silo.Services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
         silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section);
+        silo.Services.AddOptions<FaultOptions>().BindConfiguration(FaultOptions.Section);
+        silo.Services.TryAddSingleton<CrashPoints>();
         return silo;
     }
 }
