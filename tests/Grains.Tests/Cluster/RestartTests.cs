@@ -15,7 +15,7 @@ public sealed class PostgresRestartTests() : RestartTests(StorageProvider.Postgr
 public abstract class RestartTests(StorageProvider provider)
 {
     // Long enough for one cluster to stop and the next to start before an order created on the first is due.
-    private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan PaymentTimeout = TimeSpan.FromSeconds(8);
 
     [StorageFact]
     public async Task StateWrittenByOneClusterIsReadByTheNextOnTheSameDatabase()
