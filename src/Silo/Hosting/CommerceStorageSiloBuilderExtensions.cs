@@ -51,6 +51,10 @@ public static class CommerceStorageSiloBuilderExtensions
         services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationParticipant>();
 
+        // Orleans's own serializer, by the states' [GenerateSerializer]/[Id]: the default JSON one writes "$id" into
+        // dictionaries (ImmutableDictionary in product, coupon, catalog states) and then cannot read them back.
+        services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorage.Name,
+            (sp, _) => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
         silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>
         {
             storage.Invariant = invariant;
