@@ -51,17 +51,14 @@ public static class CommerceStorageSiloBuilderExtensions
         services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationParticipant>();
 
-        // Orleans's own serializer, by the states' [GenerateSerializer]/[Id]: the default JSON one writes "$id" into
-        // dictionaries (ImmutableDictionary in product, coupon, catalog states) and then cannot read them back.
-        services.AddKeyedSingleton<IGrainStorageSerializer>(GrainStorage.Name,
-            (sp, _) => new OrleansGrainStorageSerializer(sp.GetRequiredService<Serializer>()));
         silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>
         {
             storage.Invariant = invariant;
             storage.ConnectionString = connectionString;
         });
         // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
-        // serializer rather than the provider's default JSON, which cannot rebuild immutable collections.
+        // serializer. The provider's default JSON one writes "$id" into immutable dictionaries (product, coupon,
+        // catalog, ranking states) and then cannot read them back.
         services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
             .Configure<Serializer>((storage, serializer) =>
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));

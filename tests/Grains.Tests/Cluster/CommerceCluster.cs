@@ -1,6 +1,7 @@
 using ECommerce.Grains.Tests.GroupCommit;
 using ECommerce.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -30,12 +31,31 @@ public static class CommerceCluster
         try
         {
             await cluster.DeployAsync();
+            await WaitForAllSilosAsync(cluster);
             return cluster;
         }
         catch
         {
             await cluster.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>A silo may join the membership after DeployAsync returns; placement only uses silos it knows, so the
+    /// tests that check grains are spread start once every silo is active.</summary>
+    private static async Task WaitForAllSilosAsync(TestCluster cluster)
+    {
+        var management = cluster.Client.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await management.GetHosts(onlyActive: true)).Count < SiloCount)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Fewer than {SiloCount} silos were active 30 s after the cluster started.");
+            }
+
+            // Pacing between membership reads; the read above is the condition.
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
     }
 
@@ -65,6 +85,14 @@ public static class CommerceCluster
         {
             siloBuilder.AddCommerceServices(siloBuilder.Configuration);
             siloBuilder.Services.AddKeyedSingleton<IGrainStorage>(ControlledStorage.Name, ControlledStorage.Shared);
+            // Several 3-silo clusters share two cores during a test run; a silo starved of CPU for a few seconds must
+            // not be voted dead, or placement and every count after it would depend on the machine's load.
+            siloBuilder.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = TimeSpan.FromSeconds(30);
+                membership.NumMissedProbesLimit = 10;
+                membership.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            });
         }
     }
 }

@@ -39,8 +39,8 @@ public abstract class ConcurrencyTests(CommerceClusterFixture fixture)
 
         var stored = await fixture.Cluster.StoredStateAsync<CouponState>("coupon", coupon);
         Assert.Equal(winners.Order(), stored.Issued.Keys.Order());
-        Assert.Equal(CommerceCluster.SiloCount,
-            await _grains.SilosHostingAsync(userIds.Select(u => (IAddressable)_grains.GetGrain<IUserGrain>(u))));
+        Assert.True(await _grains.SilosHostingAsync(userIds.Select(u => (IAddressable)_grains.GetGrain<IUserGrain>(u))) > 1,
+            "the racing users all ran on one silo");
     }
 
     [StorageFact]
