@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Grains.Abstractions.Events;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,7 @@ public sealed partial class OrderGrain(
     [PersistentState("order", GrainStorage.Name)] IPersistentState<OrderState> state,
     IOptions<OrderOptions> options,
     IOutbox outbox,
+    CrashPoints crashPoints,
     TimeProvider timeProvider,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
 {
@@ -27,6 +29,7 @@ public sealed partial class OrderGrain(
 
     // The reminder as last registered or read by this activation; unregistering needs it.
     private IGrainReminder? _reminder;
+    private IGrainTimer? _expiryTimer;
 
     private long OrderId => this.GetPrimaryKeyLong();
 
@@ -38,6 +41,10 @@ public sealed partial class OrderGrain(
         {
             await ResumePaymentAsync();
         }
+        else if (_state.State.Status == OrderStatus.PendingPayment)
+        {
+            ScheduleExpiry(_state.State);
+        }
     }
 
     public async Task<OrderSnapshot> CreateAsync(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId)
@@ -48,46 +55,108 @@ public sealed partial class OrderGrain(
             throw DomainErrors.Validation("userId and couponId must be positive.");
         }
 
-        if (_state.State.Exists)
+        var stored = _state.State;
+        if (stored.Exists || stored.IsCreating)
         {
-            return _state.State.IsSameRequest(userId, items, couponId)
-                ? ToSnapshot(_state.State)
-                : throw DomainErrors.Conflict(DomainErrors.OrderAlreadyExists,
-                    $"Order {OrderId} already exists with other data.");
+            if (!stored.IsSameRequest(userId, items, couponId))
+            {
+                throw DomainErrors.Conflict(DomainErrors.OrderAlreadyExists, $"Order {OrderId} already exists with other data.");
+            }
+
+            // A retry of an interrupted creation finishes it: every hold is idempotent by order id.
+            return stored.Exists ? ToSnapshot(stored) : ToSnapshot(await TakeHoldsAsync());
         }
 
         await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
+        // A refusal that needs no hold costs no write: most orders of a sold-out flash sale end here.
+        await CheckStockAsync(items);
 
-        var productIds = items.Select(i => i.ProductId).ToList();
-        OrderState created;
+        // Intent and reminder first: whatever dies after this point, the reminder finds the holds and releases them.
+        var intent = OrderState.Intend(userId, items, couponId, Now, _options.PaymentTimeout);
+        _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(intent), _options.ReminderPeriod);
+        await _state.CommitAsync(intent, GrainContext);
+        crashPoints.Reach(OrderCrashPoints.IntentStored);
+        return ToSnapshot(await TakeHoldsAsync());
+    }
+
+    /// <summary>Holds every line's stock and the coupon for the stored intent, then stores the priced order. All or
+    /// nothing: a refused hold releases the others and forgets the intent.</summary>
+    private async Task<OrderState> TakeHoldsAsync()
+    {
+        var intent = _state.State;
         try
         {
-            var reserved = new List<ReservedLine>(items.Count);
-            foreach (var item in items)
+            var reserved = new List<ReservedLine>(intent.Requested.Count);
+            foreach (var item in intent.Requested)
             {
-                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId)
-                    .ReserveAsync(OrderId, item.Quantity));
+                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId).ReserveAsync(OrderId, item.Quantity));
             }
 
-            var discount = couponId is { } id
-                ? await GrainFactory.GetGrain<ICouponGrain>(id).ReserveAsync(userId, OrderId)
+            crashPoints.Reach(OrderCrashPoints.ProductsHeld);
+            var discount = intent.CouponId is { } id
+                ? await GrainFactory.GetGrain<ICouponGrain>(id).ReserveAsync(intent.UserId, OrderId)
                 : 0;
-            created = OrderState.Create(userId, OrderPricing.Price(reserved, discount), couponId, Now,
-                _options.PaymentTimeout);
-
-            // Registered before the order is stored: a tick for an order that was never stored only unregisters.
-            _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, created.ExpiresAt - Now,
-                _options.ReminderPeriod);
+            crashPoints.Reach(OrderCrashPoints.CouponHeld);
+            var created = intent.Created(OrderPricing.Price(reserved, discount));
             await _state.CommitAsync(created, GrainContext);
+            crashPoints.Reach(OrderCrashPoints.Created);
+            ScheduleExpiry(created);
+            return created;
         }
-        catch (Exception)
+        catch (DomainException)
         {
-            // All or nothing: give back whatever this attempt held (releases are no-ops where nothing was held).
-            await ReleaseHoldsAsync(productIds, couponId);
+            await AbandonCreationAsync();
             throw;
         }
+    }
 
-        return ToSnapshot(created);
+    /// <summary>Gives back whatever an unfinished creation held (releases are no-ops where nothing was held) and forgets
+    /// its intent, so the id is as if never used.</summary>
+    private async Task AbandonCreationAsync()
+    {
+        var intent = _state.State;
+        await ReleaseHoldsAsync(intent.Requested.Select(i => i.ProductId), intent.CouponId);
+        await _state.ClearStateAsync();
+        await UnregisterTimeoutAsync();
+    }
+
+    private async Task CheckStockAsync(IReadOnlyList<OrderItemRequest> items)
+    {
+        foreach (var item in items)
+        {
+            var product = await GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync();
+            if (product.Stock < item.Quantity)
+            {
+                throw DomainErrors.Conflict(DomainErrors.StockInsufficient,
+                    $"Product '{product.Name}' has {product.Stock} in stock, {item.Quantity} requested.");
+            }
+        }
+    }
+
+    /// <summary>The reminder's first tick: at the payment timeout, or sooner when the period is shorter, so an
+    /// interrupted creation is released within one period.</summary>
+    private TimeSpan FirstTickAfter(OrderState intent)
+    {
+        var untilTimeout = intent.ExpiresAt - Now;
+        return untilTimeout < _options.ReminderPeriod ? untilTimeout : _options.ReminderPeriod;
+    }
+
+    /// <summary>An in-memory timer expires the order on the dot while this activation lives; the reminder is the
+    /// durable backstop, within one period.</summary>
+    private void ScheduleExpiry(OrderState created)
+    {
+        var due = created.ExpiresAt - Now;
+        _expiryTimer?.Dispose();
+        _expiryTimer = this.RegisterGrainTimer(ExpireIfOverdueAsync, due < TimeSpan.Zero ? TimeSpan.Zero : due,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private async Task ExpireIfOverdueAsync(CancellationToken cancellationToken)
+    {
+        if (_state.State.IsOverdueAt(Now))
+        {
+            await ExpireAsync();
+        }
     }
 
     public Task<OrderSnapshot> GetAsync() => Task.FromResult(ToSnapshot(Existing()));
@@ -105,6 +174,7 @@ public sealed partial class OrderGrain(
         if (order.Status != OrderStatus.Paying)
         {
             await _state.CommitAsync(order.StartPayment(Now), GrainContext);
+            crashPoints.Reach(OrderCrashPoints.PayingStored);
         }
 
         return await ContinuePaymentAsync();
@@ -133,7 +203,12 @@ public sealed partial class OrderGrain(
         }
 
         var order = _state.State;
-        if (order.Status == OrderStatus.Paying)
+        if (order.IsCreating)
+        {
+            // Non-reentrant: no creation runs in this activation now, so this one was interrupted by a crash.
+            await AbandonCreationAsync();
+        }
+        else if (order.Status == OrderStatus.Paying)
         {
             await ResumePaymentAsync();
         }
@@ -172,6 +247,7 @@ public sealed partial class OrderGrain(
         try
         {
             debit = await GrainFactory.GetGrain<IUserGrain>(order.UserId).DebitAsync(OrderId, order.PayAmount);
+            crashPoints.Reach(OrderCrashPoints.Debited);
         }
         catch (DomainException refused)
         {
@@ -187,6 +263,7 @@ public sealed partial class OrderGrain(
             if (order.CouponId is { } couponId)
             {
                 await GrainFactory.GetGrain<ICouponGrain>(couponId).ConfirmUseAsync(OrderId);
+                crashPoints.Reach(OrderCrashPoints.CouponUsed);
             }
         }
         catch (DomainException refused)
@@ -201,6 +278,8 @@ public sealed partial class OrderGrain(
             await GrainFactory.GetGrain<IProductGrain>(line.ProductId).ConfirmAsync(OrderId);
         }
 
+        crashPoints.Reach(OrderCrashPoints.StockConfirmed);
+
         var paidAt = Now;
         var paid = order.CompletePayment(paidAt, debit.BalanceAfter)
             .WithPayment(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Success, null, paidAt));
@@ -212,6 +291,7 @@ public sealed partial class OrderGrain(
                 paidAt),
         };
         await _state.CommitAsync(paid, GrainContext);
+        crashPoints.Reach(OrderCrashPoints.PaidStored);
         await PublishPaidEventAsync(paid);
         return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paidAt);
     }
@@ -225,6 +305,7 @@ public sealed partial class OrderGrain(
             if (paid.PaidEvent is { } paidEvent)
             {
                 await outbox.AddAsync(paidEvent);
+                crashPoints.Reach(OrderCrashPoints.EventAdded);
             }
 
             await UnregisterTimeoutAsync();

@@ -57,29 +57,45 @@ public sealed record OrderState
     [Id(11)]
     public ImmutableList<PaymentRecord> Payments { get; init; } = [];
 
+    /// <summary>What was asked for, stored before anything is held, so an interrupted creation can be finished or
+    /// undone: the products to hold (and the coupon in <see cref="CouponId"/>).</summary>
+    [Id(13)]
+    public ImmutableList<OrderItemRequest> Requested { get; init; } = [];
+
     /// <summary>The <c>OrderPaid</c> event, written with the PAID status; handed to the outbox after that write, and
     /// again from the order's reminder until the outbox has stored it.</summary>
     [Id(12)]
     public OutboxEvent? PaidEvent { get; init; }
 
-    public bool Exists => UserId > 0;
+    /// <summary>Created: holds taken and priced. A <see cref="OrderStatus.Creating"/> order does not exist yet.</summary>
+    public bool Exists => UserId > 0 && Status != OrderStatus.Creating;
+
+    public bool IsCreating => UserId > 0 && Status == OrderStatus.Creating;
 
     public long PayAmount => TotalPrice - DiscountAmount;
 
     public bool IsFinal => Status is OrderStatus.Paid or OrderStatus.Cancelled or OrderStatus.Expired;
 
-    public static OrderState Create(long userId, OrderPrice price, long? couponId, DateTimeOffset now,
-        TimeSpan paymentTimeout) =>
+    /// <summary>The intent, stored before any hold is taken; its payment timeout starts now.</summary>
+    public static OrderState Intend(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId,
+        DateTimeOffset now, TimeSpan paymentTimeout) =>
         new()
         {
-            UserId = userId, Status = OrderStatus.PendingPayment, Lines = [.. price.Lines],
-            TotalPrice = price.TotalPrice, DiscountAmount = price.DiscountAmount, CouponId = couponId,
+            UserId = userId, Status = OrderStatus.Creating, Requested = [.. items], CouponId = couponId,
             CreatedAt = now, ExpiresAt = now + paymentTimeout,
+        };
+
+    /// <summary>Every hold is taken: the order is priced and waits for payment.</summary>
+    public OrderState Created(OrderPrice price) =>
+        Move(OrderStatus.Creating, OrderStatus.PendingPayment, DomainErrors.OrderAlreadyExists) with
+        {
+            Lines = [.. price.Lines], TotalPrice = price.TotalPrice, DiscountAmount = price.DiscountAmount,
         };
 
     public bool IsSameRequest(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId) =>
         UserId == userId && CouponId == couponId
-        && Lines.Select(l => (l.ProductId, l.Quantity)).SequenceEqual(items.Select(i => (i.ProductId, i.Quantity)));
+        && Requested.Select(i => (i.ProductId, i.Quantity)).SequenceEqual(items.Select(i => (i.ProductId, i.Quantity)));
+
 
     public bool IsOverdueAt(DateTimeOffset now) => Status == OrderStatus.PendingPayment && now >= ExpiresAt;
 

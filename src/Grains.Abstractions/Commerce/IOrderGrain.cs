@@ -9,6 +9,9 @@ public enum OrderStatus
     Paid,
     Cancelled,
     Expired,
+    /// <summary>The order's intent is stored and its holds are being taken; never shown: such an order answers as
+    /// not found until it is created, and an interrupted creation is finished by a retry or released by the reminder.</summary>
+    Creating,
 }
 
 [GenerateSerializer, Immutable]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using ECommerce.Grains;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,15 +14,27 @@ namespace ECommerce.Silo.Hosting;
 
 public static class CommerceSiloBuilderExtensions
 {
-    /// <summary>The product's silo: clustering, grain storage and reminders on the configured database, the grains'
-    /// options, the outbox relay with its stream and consumers, and Orleans's dashboard. <c>Program.cs</c> calls it from
-    /// <c>UseOrleans</c>, and test clusters from their silo configurator, so tests run the production wiring.</summary>
-    public static ISiloBuilder AddCommerceSilo(this ISiloBuilder silo, IConfiguration configuration)
+    /// <summary>The product's silo: <see cref="UseCommerceClustering"/> and <see cref="AddCommerceServices"/>.
+    /// <c>Program.cs</c> calls it from <c>UseOrleans</c>.</summary>
+    public static ISiloBuilder AddCommerceSilo(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.UseCommerceClustering(configuration).AddCommerceServices(configuration);
+
+    /// <summary>How this node joins its cluster (section <see cref="CommerceClusterOptions.Section"/>): localhost
+    /// clustering with its ports, cluster id and service id.</summary>
+    public static ISiloBuilder UseCommerceClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(CommerceClusterOptions.Section).Get<CommerceClusterOptions>()
             ?? new CommerceClusterOptions();
-        silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort),
+        return silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort),
             serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+    }
+
+    /// <summary>Everything of the product's silo except clustering: grain storage and reminders on the configured
+    /// database, the grains' options, the outbox relay with its stream and consumers, and Orleans's dashboard. Test
+    /// clusters, which bring their own clustering, ports and ids, call it from their silo configurator, so tests run
+    /// the production wiring.</summary>
+    public static ISiloBuilder AddCommerceServices(this ISiloBuilder silo, IConfiguration configuration)
+    {
         silo.AddCommerceStorage(configuration);
         silo.AddCommerceGrains();
         silo.Services.AddSiloEvents(configuration);
@@ -54,6 +67,8 @@ public static class CommerceSiloBuilderExtensions
                 : reminders.MinimumReminderPeriod);
         silo.Services.AddOptions<RankingOptions>().BindConfiguration(RankingOptions.Section);
         silo.Services.AddOptions<GroupCommitOptions>().BindConfiguration(GroupCommitOptions.Section);
+        silo.Services.AddOptions<FaultOptions>().BindConfiguration(FaultOptions.Section);
+        silo.Services.TryAddSingleton<CrashPoints>();
         return silo;
     }
 }

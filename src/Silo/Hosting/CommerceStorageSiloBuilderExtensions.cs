@@ -57,7 +57,8 @@ public static class CommerceStorageSiloBuilderExtensions
             storage.ConnectionString = connectionString;
         });
         // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
-        // serializer rather than the provider's default JSON, which cannot rebuild immutable collections.
+        // serializer. The provider's default JSON one writes "$id" into immutable dictionaries (product, coupon,
+        // catalog, ranking states) and then cannot read them back.
         services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
             .Configure<Serializer>((storage, serializer) =>
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));

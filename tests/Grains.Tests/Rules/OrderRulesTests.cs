@@ -14,7 +14,25 @@ public sealed class OrderRulesTests
     ];
 
     private static OrderState Pending() =>
-        OrderState.Create(9, OrderPricing.Price(TwoLines, 10_000), 3, Now, TimeSpan.FromMinutes(5));
+        OrderState.Intend(9, [new OrderItemRequest(1, 2), new OrderItemRequest(2, 1)], 3, Now, TimeSpan.FromMinutes(5))
+            .Created(OrderPricing.Price(TwoLines, 10_000));
+
+    [Fact]
+    public void AnIntentIsNotAnOrderUntilItsHoldsArePricedAndCreatingTwiceIsRefused()
+    {
+        var intent = OrderState.Intend(9, [new OrderItemRequest(1, 2)], null, Now, TimeSpan.FromMinutes(5));
+
+        Assert.True(intent.IsCreating);
+        Assert.False(intent.Exists);
+        Assert.True(intent.IsSameRequest(9, [new OrderItemRequest(1, 2)], null));
+        Assert.False(intent.IsSameRequest(9, [new OrderItemRequest(1, 3)], null));
+        var created = intent.Created(OrderPricing.Price([new(ProductId: 1, Name: "mouse", UnitPrice: 25_000, Quantity: 2)], 0));
+        Assert.True(created.Exists);
+        Assert.Equal(OrderStatus.PendingPayment, created.Status);
+        Assert.Equal(50_000, created.PayAmount);
+        Assert.Equal(DomainErrors.OrderAlreadyExists, Assert.Throws<DomainException>(() => created.Created(
+            OrderPricing.Price([new(ProductId: 1, Name: "mouse", UnitPrice: 25_000, Quantity: 2)], 0))).Code);
+    }
 
     [Fact]
     public void AnOrderCostingMoreThanTheLargestWalletBalanceIsRefusedAndOneCostingExactlyThatIsPriced()
