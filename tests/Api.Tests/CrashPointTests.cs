@@ -62,7 +62,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
 
     [StorageTheory]
     [MemberData(nameof(CreationPoints))]
-    public async Task AfterACrashDuringCreationNothingIsHeldByAMissingOrderAndTheRetriedCreationIsPaidOnce(string point)
+    public async Task AfterACrashDuringCreationTheStoredIntentIsFinishedWithExactlyItsHoldsAndPaidOnce(string point)
     {
         var key = $"crash-{Guid.NewGuid():N}";
         Shop shop;
@@ -83,8 +83,9 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
         await using var restarted = await StartAsync(crashAt: null);
         try
         {
-            // Before its PENDING_PAYMENT write the order does not exist, and its reminder gives back whatever it held.
-            var expected = point == OrderCrashPoints.Created ? "PENDING_PAYMENT" : Missing;
+            // The intent is stored before any hold, so at every creation point the restarted order's activation (or its
+            // reminder) finishes the creation: the holds it had are repeated, the missing ones taken, nothing twice.
+            const string expected = "PENDING_PAYMENT";
             await Eventually.WaitAsync(() => ObserveAsync(restarted.Api, shop, FirstOrderId),
                 seen => seen == new Observation(expected, ""), Deadline, $"{expected} with exactly its holds");
 
