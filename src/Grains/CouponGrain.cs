@@ -33,10 +33,13 @@ public sealed class CouponGrain(
         if (coupon.Exists)
         {
             var requested = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, coupon.CreatedAt);
-            return coupon.IsSameCoupon(requested)
-                ? ToSnapshot(coupon)
-                : throw DomainErrors.Conflict(DomainErrors.CouponAlreadyExists,
-                    $"Coupon {CouponId} already exists with other data.");
+            if (!coupon.IsSameCoupon(requested))
+            {
+                throw DomainErrors.Conflict(DomainErrors.CouponAlreadyExists, $"Coupon {CouponId} already exists with other data.");
+            }
+
+            await _commit.WhenDurableAsync();
+            return ToSnapshot(coupon);
         }
 
         var created = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, Now);
@@ -90,7 +93,7 @@ public sealed class CouponGrain(
     }
 
     private Task ApplyAsync(CouponChange change) =>
-        change.Record is null ? Task.CompletedTask : _commit.CommitAsync(change.State);
+        change.Record is null ? _commit.WhenDurableAsync() : _commit.CommitAsync(change.State);
 
     private CouponState Existing() =>
         _commit.State.Exists

@@ -31,13 +31,20 @@ public sealed partial class OrderGrain(
     private IGrainReminder? _reminder;
     private IGrainTimer? _expiryTimer;
 
+    // Whether this activation saw the outbox store the OrderPaid event; after a restart it is added again (a no-op).
+    private bool _paidEventAdded;
+
     private long OrderId => this.GetPrimaryKeyLong();
 
     private DateTimeOffset Now => timeProvider.GetUtcNow();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (_state.State.Status == OrderStatus.Paying)
+        if (_state.State.IsCreating)
+        {
+            await ResumeCreationAsync();
+        }
+        else if (_state.State.Status == OrderStatus.Paying)
         {
             await ResumePaymentAsync();
         }
@@ -98,7 +105,10 @@ public sealed partial class OrderGrain(
                 : 0;
             crashPoints.Reach(OrderCrashPoints.CouponHeld);
             var created = intent.Created(OrderPricing.Price(reserved, discount));
-            await _state.CommitAsync(created, GrainContext);
+            // Not written: the stored intent and the stored holds already make this order, and a later activation
+            // that finds the intent finishes it the same way (every hold repeats idempotently, at the same price).
+            // Its next write (paying, cancelling, expiring) stores it whole.
+            _state.State = created;
             crashPoints.Reach(OrderCrashPoints.Created);
             ScheduleExpiry(created);
             return created;
@@ -107,6 +117,25 @@ public sealed partial class OrderGrain(
         {
             await AbandonCreationAsync();
             throw;
+        }
+    }
+
+    /// <summary>Finishes a creation that a crash interrupted (or whose answer was given from memory): the holds are taken
+    /// again, which repeats those already held; a refused one releases them all. A failure here is retried by the next
+    /// reminder tick.</summary>
+    private async Task ResumeCreationAsync()
+    {
+        try
+        {
+            await TakeHoldsAsync();
+        }
+        catch (DomainException)
+        {
+            // Released and forgotten by TakeHoldsAsync: nobody is waiting for this order.
+        }
+        catch (Exception error)
+        {
+            LogCreationDeferred(error, OrderId);
         }
     }
 
@@ -206,7 +235,7 @@ public sealed partial class OrderGrain(
         if (order.IsCreating)
         {
             // Non-reentrant: no creation runs in this activation now, so this one was interrupted by a crash.
-            await AbandonCreationAsync();
+            await ResumeCreationAsync();
         }
         else if (order.Status == OrderStatus.Paying)
         {
@@ -219,7 +248,7 @@ public sealed partial class OrderGrain(
         else if (order.Status == OrderStatus.Paid)
         {
             // The outbox may not have stored the event before a crash; adding it again is harmless.
-            await PublishPaidEventAsync(order);
+            await PublishPaidEventAsync(order, dropReminder: true);
         }
         else if (!order.Exists || order.IsFinal)
         {
@@ -292,23 +321,29 @@ public sealed partial class OrderGrain(
         };
         await _state.CommitAsync(paid, GrainContext);
         crashPoints.Reach(OrderCrashPoints.PaidStored);
-        await PublishPaidEventAsync(paid);
+        // The reminder is dropped by its next tick: the answer need not wait for that write.
+        await PublishPaidEventAsync(paid, dropReminder: false);
         return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paidAt);
     }
 
-    /// <summary>Hands the stored event to the outbox, then drops the reminder. A failure here leaves the reminder, whose
-    /// next tick adds the event again: the payment itself is committed and its caller is not failed.</summary>
-    private async Task PublishPaidEventAsync(OrderState paid)
+    /// <summary>Hands the stored event to the outbox (once per activation), then drops the reminder if asked. A failure
+    /// here leaves the reminder, whose next tick adds the event again: the payment itself is committed and its caller is
+    /// not failed.</summary>
+    private async Task PublishPaidEventAsync(OrderState paid, bool dropReminder)
     {
         try
         {
-            if (paid.PaidEvent is { } paidEvent)
+            if (!_paidEventAdded && paid.PaidEvent is { } paidEvent)
             {
                 await outbox.AddAsync(paidEvent);
+                _paidEventAdded = true;
                 crashPoints.Reach(OrderCrashPoints.EventAdded);
             }
 
-            await UnregisterTimeoutAsync();
+            if (dropReminder)
+            {
+                await UnregisterTimeoutAsync();
+            }
         }
         catch (Exception error)
         {
@@ -326,6 +361,10 @@ public sealed partial class OrderGrain(
 
         _reminder = null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The interrupted creation of order {OrderId} could not be finished yet; the order's reminder retries it.")]
+    private partial void LogCreationDeferred(Exception error, long orderId);
 
     [LoggerMessage(Level = LogLevel.Warning,
         Message = "The OrderPaid event of order {OrderId} is not in the outbox yet; the order's reminder retries it.")]

@@ -32,10 +32,13 @@ public sealed class ProductGrain(
         var product = _commit.State;
         if (product.Exists)
         {
-            return product.IsSameProduct(created)
-                ? ToSnapshot(product)
-                : throw DomainErrors.Conflict(DomainErrors.ProductAlreadyExists,
-                    $"Product {ProductId} already exists with other data.");
+            if (!product.IsSameProduct(created))
+            {
+                throw DomainErrors.Conflict(DomainErrors.ProductAlreadyExists, $"Product {ProductId} already exists with other data.");
+            }
+
+            await _commit.WhenDurableAsync();
+            return ToSnapshot(product);
         }
 
         // Answered only once stored, so the caller tells the catalog of a product that exists.
@@ -83,7 +86,7 @@ public sealed class ProductGrain(
     }
 
     private Task ApplyAsync(ProductChange change) =>
-        change.Record is null ? Task.CompletedTask : _commit.CommitAsync(change.State);
+        change.Record is null ? _commit.WhenDurableAsync() : _commit.CommitAsync(change.State);
 
     private ProductState Existing() =>
         _commit.State.Exists

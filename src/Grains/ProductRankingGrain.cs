@@ -33,8 +33,15 @@ public sealed class ProductRankingGrain(
         await _commit.WhenReadyAsync();
         var day = BusinessDay(order.PaidAt);
         var keptFrom = KeptFrom;
-        if (day < keptFrom || _commit.State.HasCounted(eventId))
+        if (day < keptFrom)
         {
+            return;
+        }
+
+        if (_commit.State.HasCounted(eventId))
+        {
+            // A redelivery while the first delivery's write is still running must not be confirmed before it.
+            await _commit.WhenDurableAsync();
             return;
         }
 

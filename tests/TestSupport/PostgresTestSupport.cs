@@ -28,14 +28,38 @@ public sealed class StorageFactAttribute : FactAttribute;
 public sealed class StorageFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
 {
     public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod,
-        IAttributeInfo factAttribute)
+        IAttributeInfo factAttribute) =>
+        StorageTestCases.WithoutPostgres(diagnosticMessageSink, discoveryOptions, testMethod)
+        ?? [new XunitTestCase(diagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(),
+            discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod)];
+}
+
+/// <summary>A theory with <see cref="StorageFactAttribute"/>'s rule: without PostgreSQL its rows collapse into one skipped
+/// (or, under CI=true, failed) case.</summary>
+[XunitTestCaseDiscoverer("ECommerce.Tests.Support.StorageTheoryDiscoverer", TestAssembly.Name)]
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class StorageTheoryAttribute : TheoryAttribute;
+
+public sealed class StorageTheoryDiscoverer(IMessageSink diagnosticMessageSink) : TheoryDiscoverer(diagnosticMessageSink)
+{
+    public override IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions,
+        ITestMethod testMethod, IAttributeInfo theoryAttribute) =>
+        StorageTestCases.WithoutPostgres(DiagnosticMessageSink, discoveryOptions, testMethod)
+        ?? base.Discover(discoveryOptions, testMethod, theoryAttribute);
+}
+
+internal static class StorageTestCases
+{
+    /// <summary>The skipped or failed case of a test that needs PostgreSQL where there is none; null when it can run.</summary>
+    public static IEnumerable<IXunitTestCase>? WithoutPostgres(IMessageSink diagnosticMessageSink,
+        ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod)
     {
         var display = discoveryOptions.MethodDisplayOrDefault();
         var displayOptions = discoveryOptions.MethodDisplayOptionsOrDefault();
         var needsPostgres = testMethod.TestClass.Class.GetCustomAttributes(typeof(RequiresPostgresAttribute)).Any();
         if (!needsPostgres || PostgresEnvironment.ConnectionString is not null)
         {
-            return [new XunitTestCase(diagnosticMessageSink, display, displayOptions, testMethod)];
+            return null;
         }
 
         if (PostgresEnvironment.IsCi)

@@ -25,9 +25,11 @@ public sealed class GroupCommit<TState>
 
     // Used only while disabled: one write per call, one at a time.
     private readonly SemaphoreSlim _alone = new(1, 1);
+    private Task? _lastAlone;
 
-    // Calls whose changes are in memory but not yet in a running write.
+    // Calls whose changes are in memory but not yet in a running write, and the calls of the running write.
     private TaskCompletionSource? _pending;
+    private TaskCompletionSource? _running;
     private int _pendingCalls;
     private bool _writing;
     private Task? _reload;
@@ -45,6 +47,11 @@ public sealed class GroupCommit<TState>
 
     /// <summary>Completes at once unless a failed write is being undone; await it before deciding.</summary>
     public Task WhenReadyAsync() => _reload ?? Task.CompletedTask;
+
+    /// <summary>Completes once every change made so far is stored (failing if its write fails). A call that finds its
+    /// step already done (a retry) answers after this, so it never reports a change that is still only in memory.</summary>
+    public Task WhenDurableAsync() =>
+        _pending?.Task ?? _running?.Task ?? _lastAlone ?? Task.CompletedTask;
 
     /// <summary>Sets <paramref name="next"/> as the state now and completes once a write holding it has committed.</summary>
     public Task CommitAsync(TState next)
@@ -64,7 +71,7 @@ public sealed class GroupCommit<TState>
         _state.State = next;
         if (_disabled)
         {
-            return WriteAloneAsync();
+            return _lastAlone = WriteAloneAsync();
         }
 
         _pending ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -86,6 +93,7 @@ public sealed class GroupCommit<TState>
             while (_pending is { } batch)
             {
                 var calls = _pendingCalls;
+                _running = batch;
                 _pending = null;
                 _pendingCalls = 0;
                 var started = Stopwatch.GetTimestamp();
@@ -97,11 +105,13 @@ public sealed class GroupCommit<TState>
                 {
                     WriteFailures.Add(1, _grainTypeTag);
                     await FailAndReloadAsync(batch, writeError);
+                    _running = null;
                     continue;
                 }
 
                 WriteDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, _grainTypeTag);
                 BatchSize.Record(calls, _grainTypeTag);
+                _running = null;
                 batch.SetResult();
             }
         }

@@ -68,6 +68,22 @@ public sealed class ApiProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>The exit code once the process ended by itself within <paramref name="timeout"/> (a crash point kills
+    /// it), or null if it is still running.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     public string RecentOutput => string.Join(Environment.NewLine, _output);
 
     public ValueTask DisposeAsync()

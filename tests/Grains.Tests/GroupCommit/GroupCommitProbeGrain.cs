@@ -6,7 +6,7 @@ namespace ECommerce.Grains.Tests.GroupCommit;
 
 public interface IGroupCommitProbeGrain : IGrainWithStringKey
 {
-    /// <summary>Appends the item; answers once a write holding it committed.</summary>
+    /// <summary>Appends the item unless it is there already; answers once a write holding it committed.</summary>
     Task AddAsync(int item);
 
     /// <summary>What the activation holds in memory, committed or not.</summary>
@@ -36,7 +36,9 @@ public sealed class GroupCommitProbeGrain(
     public async Task AddAsync(int item)
     {
         await _commit.WhenReadyAsync();
-        await _commit.CommitAsync(_commit.State with { Items = _commit.State.Items.Add(item) });
+        await (_commit.State.Items.Contains(item)
+            ? _commit.WhenDurableAsync()
+            : _commit.CommitAsync(_commit.State with { Items = _commit.State.Items.Add(item) }));
     }
 
     public Task<int[]> GetAsync() => Task.FromResult(_commit.State.Items.ToArray());

@@ -85,6 +85,31 @@ public sealed class GroupCommitTests(SqliteClusterFixture fixture)
         Assert.Equal(3, storage.Writes.Count);
     }
 
+    [Fact]
+    public async Task ARepeatedStepAnswersOnlyOnceTheChangeItRepeatsIsStoredAndFailsWithIt()
+    {
+        var (probe, storage) = NewProbe();
+        var first = probe.AddAsync(7);
+        await UntilAsync(() => storage.Writes.Count == 1, "the first write to start");
+        var repeat = probe.AddAsync(7);
+        await UntilInMemoryAsync(probe, 1);
+        // The repeat changes nothing and needs no write of its own, but its answer must not come before the first's.
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        Assert.False(repeat.IsCompleted, "a repeat was answered while the change it repeats was only in memory");
+        storage.Writes[0].Commit();
+        await Task.WhenAll(first, repeat);
+        Assert.Single(storage.Writes);
+
+        var failing = probe.AddAsync(8);
+        await UntilAsync(() => storage.Writes.Count == 2, "the second write to start");
+        var failingRepeat = probe.AddAsync(8);
+        await UntilInMemoryAsync(probe, 2);
+        storage.Writes[1].Fail();
+        await Assert.ThrowsAnyAsync<Exception>(() => failing);
+        await Assert.ThrowsAnyAsync<Exception>(() => failingRepeat);
+        Assert.Equal(new[] { 7 }, await probe.GetAsync());
+    }
+
     private (IGroupCommitProbeGrain Probe, StoredGrain Storage) NewProbe()
     {
         var key = Guid.NewGuid().ToString("N");
