@@ -70,18 +70,36 @@ public sealed partial class OrderGrain(
                 throw DomainErrors.Conflict(DomainErrors.OrderAlreadyExists, $"Order {OrderId} already exists with other data.");
             }
 
-            // A retry of an interrupted creation finishes it: every hold is idempotent by order id.
-            return stored.Exists ? ToSnapshot(stored) : ToSnapshot(await TakeHoldsAsync());
+            if (stored.Exists)
+            {
+                return ToSnapshot(stored);
+            }
+
+            // A retry of an interrupted creation finishes it: every hold is idempotent by order id. The reminder is
+            // registered again in case only the intent's write had gone through.
+            _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(stored), _options.ReminderPeriod);
+            return ToSnapshot(await TakeHoldsAsync());
         }
 
-        await GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
-        // A refusal that needs no hold costs no write: most orders of a sold-out flash sale end here.
-        await CheckStockAsync(items);
+        // The user and the stock are checked side by side; USER_NOT_FOUND still wins over a stock refusal. A refusal
+        // that needs no hold costs no write: most orders of a sold-out flash sale end here.
+        var user = GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
+        var stock = CheckStockAsync(items);
+        try
+        {
+            await Task.WhenAll(user, stock);
+        }
+        catch (DomainException) when (user.IsFaulted)
+        {
+            await user;
+        }
 
-        // Intent and reminder first: whatever dies after this point, the reminder finds the holds and releases them.
+        // Intent and reminder first (both stored, side by side): whatever dies after this point, the reminder finds
+        // the intent and finishes or releases its holds.
         var intent = OrderState.Intend(userId, items, couponId, Now, _options.PaymentTimeout);
-        _reminder = await this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(intent), _options.ReminderPeriod);
-        await _state.CommitAsync(intent, GrainContext);
+        var reminder = this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(intent), _options.ReminderPeriod);
+        await Task.WhenAll(reminder, _state.CommitAsync(intent, GrainContext));
+        _reminder = await reminder;
         crashPoints.Reach(OrderCrashPoints.IntentStored);
         return ToSnapshot(await TakeHoldsAsync());
     }
@@ -151,13 +169,13 @@ public sealed partial class OrderGrain(
 
     private async Task CheckStockAsync(IReadOnlyList<OrderItemRequest> items)
     {
-        foreach (var item in items)
+        var products = await Task.WhenAll(items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
+        for (var i = 0; i < items.Count; i++)
         {
-            var product = await GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync();
-            if (product.Stock < item.Quantity)
+            if (products[i].Stock < items[i].Quantity)
             {
                 throw DomainErrors.Conflict(DomainErrors.StockInsufficient,
-                    $"Product '{product.Name}' has {product.Stock} in stock, {item.Quantity} requested.");
+                    $"Product '{products[i].Name}' has {products[i].Stock} in stock, {items[i].Quantity} requested.");
             }
         }
     }

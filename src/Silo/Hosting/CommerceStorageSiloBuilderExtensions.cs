@@ -56,6 +56,10 @@ public static class CommerceStorageSiloBuilderExtensions
             storage.Invariant = invariant;
             storage.ConnectionString = connectionString;
         });
+        if (options.Provider == StorageProvider.Sqlite)
+        {
+            SerializedSqliteGrainStorage.Decorate(services, GrainStorage.Name);
+        }
         // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
         // serializer. The provider's default JSON one writes "$id" into immutable dictionaries (product, coupon,
         // catalog, ranking states) and then cannot read them back.

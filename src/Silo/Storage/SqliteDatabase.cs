@@ -32,6 +32,11 @@ internal sealed class SqliteDatabase : SqlDatabase
 
     public override StorageProvider Provider => StorageProvider.Sqlite;
 
+    /// <summary>The in-process gate of this file's writers, shared with Orleans's grain-state writes (see
+    /// <c>SerializedSqliteGrainStorage</c>): SQLite takes one writer at a time, and writers queued here cost nothing,
+    /// where writers racing for the file lock retry and wait.</summary>
+    internal SemaphoreSlim WriteGate => _writeGate;
+
     public string DataSource { get; }
 
     /// <summary>The database file, or null for an in-memory database.</summary>
