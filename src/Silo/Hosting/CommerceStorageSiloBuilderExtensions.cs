@@ -43,12 +43,7 @@ public static class CommerceStorageSiloBuilderExtensions
         var (invariant, connectionString) = ResolveDatabase(options, configuration);
 
         var services = silo.Services;
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SqlDatabase>(_ => options.Provider == StorageProvider.Postgres
-            ? new PostgresDatabase(connectionString)
-            : new SqliteDatabase(connectionString, options.SqliteBusyTimeout));
-        services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
+        services.AddSiloStorage(configuration);
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StorageMigrationParticipant>();
 
         silo.AddAdoNetGrainStorage(GrainStorage.Name, storage =>

@@ -1,34 +1,29 @@
+using ECommerce.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace ECommerce.Silo.Storage;
 
 public static class StorageServiceCollectionExtensions
 {
-    /// <summary>Registers the database chosen by <c>Storage:Provider</c> and <see cref="IStorageInitializer"/>, which
-    /// applies the migrations (call it once at start-up, before the first grain activates).</summary>
+    /// <summary>Registers the database chosen by <c>Storage:Provider</c>, over the same connection string Orleans's
+    /// providers use (see <see cref="CommerceStorageSiloBuilderExtensions.ResolveDatabase"/>), and
+    /// <see cref="IStorageInitializer"/>, which applies the migrations. <c>AddCommerceStorage</c> calls it; tests of the
+    /// database alone call it directly.</summary>
     public static IServiceCollection AddSiloStorage(this IServiceCollection services, IConfiguration configuration)
     {
+        var options = new StorageOptions();
+        configuration.GetSection(StorageOptions.SectionName).Bind(options);
+        var (_, connectionString) = CommerceStorageSiloBuilderExtensions.ResolveDatabase(options, configuration);
+
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.AddLogging();
-        services.AddMetrics();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(provider => CreateDatabase(provider.GetRequiredService<IOptions<StorageOptions>>().Value, configuration));
+        services.TryAddSingleton<SqlDatabase>(_ => options.Provider == StorageProvider.Postgres
+            ? new PostgresDatabase(connectionString)
+            : new SqliteDatabase(connectionString, options.SqliteBusyTimeout));
         services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
         return services;
     }
-
-    private static SqlDatabase CreateDatabase(StorageOptions options, IConfiguration configuration) => options.Provider switch
-    {
-        StorageProvider.Sqlite => new SqliteDatabase(
-            configuration.GetConnectionString("Sqlite") is { Length: > 0 } sqlite ? sqlite : StorageOptions.DefaultSqliteConnectionString,
-            options.SqliteBusyTimeout),
-        StorageProvider.Postgres => new PostgresDatabase(
-            configuration.GetConnectionString("Postgres") is { Length: > 0 } connectionString
-                ? connectionString
-                : throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set.")),
-        _ => throw new InvalidOperationException($"Unknown Storage:Provider '{options.Provider}'."),
-    };
 }
