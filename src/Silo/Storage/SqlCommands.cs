@@ -1,5 +1,4 @@
 using System.Data.Common;
-using ECommerce.Grains.Abstractions.Commerce;
 using Npgsql;
 
 namespace ECommerce.Silo.Storage;
@@ -31,24 +30,12 @@ internal static class SqlCommands
         return command;
     }
 
-    public static DbCommand BindWire<TEnum>(this DbCommand command, string name, TEnum value)
-        where TEnum : struct, Enum => command.Bind(name, value.ToWire());
-
-    public static async Task<bool> ExecuteOneRowAsync(this DbCommand command, CancellationToken cancellationToken) =>
-        await command.ExecuteNonQueryAsync(cancellationToken) == 1;
-
     public static DateTimeOffset GetTimestamp(this DbDataReader reader, int ordinal) =>
         reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime();
 
     public static DateTimeOffset? GetNullableTimestamp(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetTimestamp(ordinal);
 
-    public static long? GetNullableInt64(this DbDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
-
     public static string? GetNullableString(this DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
-
-    public static TEnum GetWire<TEnum>(this DbDataReader reader, int ordinal) where TEnum : struct, Enum =>
-        WireNames.FromWire<TEnum>(reader.GetString(ordinal));
 }
