@@ -181,11 +181,13 @@ public sealed partial class OrderGrain(
     }
 
     /// <summary>The reminder's first tick: at the payment timeout, or sooner when the period is shorter, so an
-    /// interrupted creation is released within one period.</summary>
+    /// interrupted creation is finished or released within one period; at once for an intent already overdue.</summary>
     private TimeSpan FirstTickAfter(OrderState intent)
     {
         var untilTimeout = intent.ExpiresAt - Now;
-        return untilTimeout < _options.ReminderPeriod ? untilTimeout : _options.ReminderPeriod;
+        return untilTimeout < TimeSpan.Zero ? TimeSpan.Zero
+            : untilTimeout < _options.ReminderPeriod ? untilTimeout
+            : _options.ReminderPeriod;
     }
 
     /// <summary>An in-memory timer expires the order on the dot while this activation lives; the reminder is the
