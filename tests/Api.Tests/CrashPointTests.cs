@@ -11,7 +11,8 @@ namespace ECommerce.Api.Tests;
 /// (<see cref="OrderCrashPoints"/>), then started again without the fault over the same database: nothing stays held by
 /// an order that does not exist, every answer given holds, wallets equal their history, and the order can still be paid,
 /// exactly once.</summary>
-public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper output) : IAsyncLifetime
+public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper output)
+    : ChildProcessTests(database, "ecommerce-api-crash")
 {
     private const string CreationPrefix = "order.create.";
     private const string PaymentPrefix = "order.pay.";
@@ -34,27 +35,9 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
         ["Orders:ReminderPeriod"] = "00:00:02",
     };
 
-    private readonly string _workingDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-api-crash", Guid.NewGuid().ToString("N"));
-    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
-
     public static TheoryData<string> CreationPoints => Points(CreationPrefix);
 
     public static TheoryData<string> PaymentPoints => Points(PaymentPrefix);
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_workingDirectory);
-        if (database.IsAvailable)
-        {
-            _settings = await database.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        Directory.Delete(_workingDirectory, recursive: true);
-    }
 
     [Fact]
     public void EveryCrashPointOfTheOrderSagaIsTestedAsACreationOrAPaymentPoint() =>
@@ -154,7 +137,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
 
     private Task<ApiProcess> StartAsync(string? crashAt)
     {
-        var settings = new Dictionary<string, string?>(_settings);
+        var settings = new Dictionary<string, string?>(Settings);
         foreach (var (key, value) in Timing)
         {
             settings[key] = value;
@@ -165,7 +148,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             settings["Faults:CrashAt"] = crashAt;
         }
 
-        return ApiProcess.StartAsync(settings, _workingDirectory);
+        return ApiProcess.StartAsync(settings, WorkingDirectory);
     }
 
     /// <summary>The request must not be answered: the process has to kill itself at <paramref name="point"/>.</summary>

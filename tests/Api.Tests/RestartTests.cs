@@ -10,7 +10,8 @@ namespace ECommerce.Api.Tests;
 
 /// <summary>The API as a child process, killed hard (in the middle of a burst of payments, or while an unpaid order waits
 /// for its payment timeout) and started again over the same database.</summary>
-public abstract class RestartTests(TestDatabase database, ITestOutputHelper output) : IAsyncLifetime
+public abstract class RestartTests(TestDatabase database, ITestOutputHelper output)
+    : ChildProcessTests(database, "ecommerce-api-restart")
 {
     private const long StartBalance = 100_000;
     private const int Stock = 200;
@@ -20,24 +21,6 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
     private static readonly TimeSpan ShortPaymentTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ExpiryDeadline = TimeSpan.FromSeconds(20);
 
-    private readonly string _workingDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-api-restart", Guid.NewGuid().ToString("N"));
-    private IReadOnlyDictionary<string, string?> _settings = new Dictionary<string, string?>();
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_workingDirectory);
-        if (database.IsAvailable)
-        {
-            _settings = await database.CreateAsync();
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        Directory.Delete(_workingDirectory, recursive: true);
-    }
-
     [StorageFact]
     public async Task KillingTheProcessInTheMiddleOfABurstOfPaymentsLeavesEveryOrderStockAndBalanceConsistent()
     {
@@ -45,7 +28,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         List<ProductResponse> products;
         List<OrderResponse> orders;
         var answeredPaid = new ConcurrentBag<long>();
-        await using (var first = await ApiProcess.StartAsync(_settings, _workingDirectory))
+        await using (var first = await ApiProcess.StartAsync(Settings, WorkingDirectory))
         {
             (users, products, orders) = await SetUpAsync(first.Api);
             var answered = 0;
@@ -75,7 +58,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         }
 
         Assert.InRange(answeredPaid.Count, KillAfter, orders.Count - 1);
-        await using var second = await ApiProcess.StartAsync(_settings, _workingDirectory);
+        await using var second = await ApiProcess.StartAsync(Settings, WorkingDirectory);
         try
         {
             await AssertRecoveredAsync(second.Api, users, products, orders, answeredPaid);
@@ -89,14 +72,14 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
     [StorageFact]
     public async Task AnUnpaidOrderWhoseProcessWasKilledExpiresAfterTheRestartAndGivesBackItsStockAndItsCoupon()
     {
-        var settings = new Dictionary<string, string?>(_settings)
+        var settings = new Dictionary<string, string?>(Settings)
         {
             ["Orders:PaymentTimeout"] = ShortPaymentTimeout.ToString("c"),
         };
         UserResponse user;
         ProductResponse product;
         OrderResponse order;
-        await using (var first = await ApiProcess.StartAsync(settings, _workingDirectory))
+        await using (var first = await ApiProcess.StartAsync(settings, WorkingDirectory))
         {
             user = await first.Api.CreateUserAsync();
             await first.Api.ChargeAsync(user.UserId, 10_000);
@@ -113,7 +96,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
 
         Assert.Equal("PENDING_PAYMENT", order.Status);
         Assert.Equal(300, order.DiscountAmount);
-        await using var second = await ApiProcess.StartAsync(settings, _workingDirectory);
+        await using var second = await ApiProcess.StartAsync(settings, WorkingDirectory);
         try
         {
             // Reading the order does not expire it: only the reminder, stored before the kill, can.
