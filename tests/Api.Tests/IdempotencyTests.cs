@@ -29,7 +29,7 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
-    public async Task ReusingAKeyWithAnotherBodyOrAnotherUserIsUnprocessable()
+    public async Task ReusingAKeyWithAnotherBodyIsUnprocessableAndAnotherUserWithTheSameKeyChargesTheirOwnWallet()
     {
         var user = await _api.CreateUserAsync();
         var other = await _api.CreateUserAsync();
@@ -37,9 +37,12 @@ public abstract class IdempotencyTests(ApiFactory factory)
         await ApiClient.ReadAsync<BalanceResponse>(await _api.ChargeRawAsync(user.UserId, 1_000, key), HttpStatusCode.OK);
 
         await Problems.AssertAsync(await _api.ChargeRawAsync(user.UserId, 2_000, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
-        await Problems.AssertAsync(await _api.ChargeRawAsync(other.UserId, 1_000, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        // Keys are scoped to their user: the other user's request is their own first use of it, not a replay.
+        var others = await _api.ChargeRawAsync(other.UserId, 1_000, key);
+        Assert.Equal(new BalanceResponse(other.UserId, 1_000), await ApiClient.ReadAsync<BalanceResponse>(others, HttpStatusCode.OK));
+        Assert.False(others.Headers.Contains("Idempotent-Replayed"));
 
-        Assert.Equal((1_000, 0), (await _api.GetBalanceAsync(user.UserId), await _api.GetBalanceAsync(other.UserId)));
+        Assert.Equal((1_000, 1_000), (await _api.GetBalanceAsync(user.UserId), await _api.GetBalanceAsync(other.UserId)));
     }
 
     [StorageFact]
@@ -140,7 +143,7 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
-    public async Task ReusingAPaymentKeyForAnotherUserOrAnotherOrderIsUnprocessableAndTheOrderIsPaidOnce()
+    public async Task ReusingAPaymentKeyForAnotherOrderIsUnprocessableAnotherUserCannotPayItAndTheOrderIsPaidOnce()
     {
         var user = await _api.CreateUserAsync();
         var stranger = await _api.CreateUserAsync();
@@ -152,7 +155,8 @@ public abstract class IdempotencyTests(ApiFactory factory)
         var key = NewKey();
         var first = await ApiClient.ReadAsync<PaymentResponse>(await _api.PayRawAsync(order.OrderId, user.UserId, key), HttpStatusCode.OK);
 
-        await Problems.AssertAsync(await _api.PayRawAsync(order.OrderId, stranger.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        // The stranger's key is their own; the order is not theirs to pay.
+        await Problems.AssertAsync(await _api.PayRawAsync(order.OrderId, stranger.UserId, key), HttpStatusCode.NotFound, "ORDER_NOT_FOUND");
         await Problems.AssertAsync(await _api.PayRawAsync(other.OrderId, user.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
         var replay = await _api.PayRawAsync(order.OrderId, user.UserId, key);
 
