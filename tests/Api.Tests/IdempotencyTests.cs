@@ -100,6 +100,25 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task TwoUsersCreatingOrdersUnderTheSameKeyEachGetTheirOwnOrder()
+    {
+        var first = await _api.CreateUserAsync();
+        var second = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(1_000, 10);
+        var key = NewKey();
+
+        var mine = await ApiClient.ReadAsync<OrderResponse>(
+            await _api.CreateOrderRawAsync(first.UserId, [(product.ProductId, 3)], idempotencyKey: key), HttpStatusCode.Created);
+        var theirs = await _api.CreateOrderRawAsync(second.UserId, [(product.ProductId, 3)], idempotencyKey: key);
+        var order = await ApiClient.ReadAsync<OrderResponse>(theirs, HttpStatusCode.Created);
+
+        Assert.False(theirs.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(mine.OrderId, order.OrderId);
+        Assert.Equal((first.UserId, second.UserId), (mine.UserId, order.UserId));
+        Assert.Equal(4, (await _api.GetProductAsync(product.ProductId)).Stock);
+    }
+
+    [StorageFact]
     public async Task TenConcurrentOrderCreationsWithOneKeyCreateOneOrder()
     {
         var user = await _api.CreateUserAsync();
