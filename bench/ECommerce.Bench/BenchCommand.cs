@@ -20,6 +20,11 @@ internal static class BenchCommand
             return 0;
         }
 
+        if (args is ["token-cost", .. var tokenArgs])
+        {
+            return await TokenCostCommand.RunAsync(tokenArgs, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         if (args is ["--help"] or ["-h"])
         {
             output.WriteLine(BenchOptions.Usage);
@@ -95,12 +100,12 @@ internal static class BenchCommand
         return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, Compare(runs));
     }
 
-    private sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
+    internal sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Process?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
-    private static async Task<Server> StartProjectAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<Server> StartProjectAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
     {
         if (options.Url is not null)
         {

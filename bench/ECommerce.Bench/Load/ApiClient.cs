@@ -94,7 +94,7 @@ internal sealed class ApiClient : IDisposable
         }
     }
 
-    private async Task<string> RequestTokenAsync(string email, string password, CancellationToken cancellationToken)
+    public async Task<string> RequestTokenAsync(string email, string password, CancellationToken cancellationToken)
     {
         var json = JsonSerializer.Serialize(new { email, password }, JsonDefaults.Web);
         using var request = new HttpRequestMessage(HttpMethod.Post, "auth/token") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
