@@ -48,9 +48,9 @@ public static class LoginPage
         return TypedResults.LocalRedirect(IsLocal(returnUrl) ? returnUrl! : DefaultReturnUrl);
     }
 
-    // Only paths of this site: "//host" and "/\host" are other sites to a browser.
+    // Only paths of this site: "//host" and "/\host" are other sites to a browser; LocalRedirect refuses control characters.
     private static bool IsLocal(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) && !url.Any(char.IsControl);
 
     private static ContentHttpResult Form(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? message, int status)
     {

@@ -151,6 +151,14 @@ public abstract class OwnershipTests(ApiFactory factory)
             }
         }
 
+        // The pages fall back to the cookie only when no token is sent: a bad token is refused there too, not redirected.
+        foreach (var page in new[] { "/admin", "/dashboard/" })
+        {
+            var endpoint = new Endpoint(HttpMethod.Get, page, null, Scope.Admin);
+            await AssertRefusedAsync(await SendAsync(endpoint, Mint(world.A, isAdmin: true, expires: DateTime.UtcNow.AddMinutes(-5))), endpoint,
+                HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+        }
+
         Assert.Equal(before, await SnapshotAsync(world));
         // The same claims, minted with the server's key and still valid, are taken: the refusals above were for the token.
         using var valid = await SendAsync(Endpoints(world).First(), Mint(world.A, isAdmin: false, expires: DateTime.UtcNow.AddMinutes(5)));

@@ -169,8 +169,12 @@ public sealed partial class SignInTests(SqliteApi factory) : IClassFixture<Sqlit
         Assert.Contains("The email or password is wrong.", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin")).StatusCode);
 
-        var elsewhere = await SubmitLoginAsync(browser, email, TestAccounts.UserPassword, "//evil.example/admin");
-        Assert.Equal("/admin", elsewhere.Headers.Location?.OriginalString);
+        foreach (var foreign in new[] { "//evil.example/admin", "/\\evil.example", "https://evil.example/", "/\t/evil.example" })
+        {
+            var elsewhere = await SubmitLoginAsync(browser, email, TestAccounts.UserPassword, foreign);
+            Assert.Equal((HttpStatusCode.Redirect, "/admin"), (elsewhere.StatusCode, elsewhere.Headers.Location?.OriginalString));
+        }
+
         await Problems.AssertAsync(await browser.GetAsync("/admin"), HttpStatusCode.Forbidden, "FORBIDDEN");
         await Problems.AssertAsync(await browser.GetAsync("/dashboard"), HttpStatusCode.Forbidden, "FORBIDDEN");
     }
