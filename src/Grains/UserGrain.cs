@@ -68,6 +68,15 @@ public sealed class UserGrain(
             ? new UserCredentials(UserId, _commit.State.PasswordHash, _commit.State.IsAdmin)
             : null);
 
+    public async Task ReplacePasswordHashAsync(string currentHash, string newHash)
+    {
+        await _commit.WhenReadyAsync();
+        var user = Registered();
+        await (user.PasswordHash == currentHash
+            ? _commit.CommitAsync(user with { PasswordHash = newHash })
+            : _commit.WhenDurableAsync());
+    }
+
     public Task<UserProfile> GetAsync() => Task.FromResult(ToProfile(Registered()));
 
     public Task<bool> IsRegisteredWithAsync(string normalizedEmail) =>

@@ -58,8 +58,15 @@ public sealed class SignIn : IDisposable
 
         var user = await FindAsync(normalized);
         var verified = _hasher.VerifyHashedPassword(Account.Any, user?.PasswordHash ?? _decoyHash.Value, password);
-        if (user?.PasswordHash is not null && verified != PasswordVerificationResult.Failed)
+        if (user?.PasswordHash is { } storedHash && verified != PasswordVerificationResult.Failed)
         {
+            if (verified == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                // Made at a lower cost (or an older format) than Auth:PasswordHasher asks for now.
+                await _grains.GetGrain<IUserGrain>(user.UserId)
+                    .ReplacePasswordHashAsync(storedHash, _hasher.HashPassword(Account.Any, password));
+            }
+
             return new SignInResult(SignInOutcome.SignedIn, user, TimeSpan.Zero);
         }
 

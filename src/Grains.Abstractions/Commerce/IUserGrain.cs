@@ -39,6 +39,11 @@ public interface IUserGrain : IGrainWithIntegerKey
     /// <summary>The stored hash and role, or null while unregistered.</summary>
     Task<UserCredentials?> GetCredentialsAsync();
 
+    /// <summary>Stores <paramref name="newHash"/> only while the stored hash is still <paramref name="currentHash"/> (a
+    /// sign-in upgrading a hash made at a lower cost); a no-op otherwise.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task ReplacePasswordHashAsync(string currentHash, string newHash);
+
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task<UserProfile> GetAsync();
 

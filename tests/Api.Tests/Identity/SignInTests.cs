@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -5,7 +6,11 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ECommerce.Api.Identity;
 using ECommerce.Api.Tests.Infrastructure;
+using ECommerce.Grains.Abstractions.Commerce;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ECommerce.Api.Tests.Identity;
 
@@ -102,6 +107,18 @@ public sealed partial class SignInTests(SqliteApi factory) : IClassFixture<Sqlit
     }
 
     [Fact]
+    public async Task FortyConcurrentWrongPasswordsGetExactlyTwentyUnauthorizedAndTwentyTooManyRequests()
+    {
+        var (_, email) = await RegisterAsync(_api.Http);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => TokenAsync(_api.Http, email, $"wrong-{i}")));
+
+        Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.Unauthorized));
+        Assert.Equal(20, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        Assert.All(responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests), r => Assert.True(r.Headers.Contains("Retry-After")));
+    }
+
+    [Fact]
     public async Task SuccessfulSignInsAreNotCountedAgainstTheLimit()
     {
         var (_, email) = await RegisterAsync(_api.Http);
@@ -116,6 +133,23 @@ public sealed partial class SignInTests(SqliteApi factory) : IClassFixture<Sqlit
         }
 
         await Problems.AssertAsync(await TokenAsync(_api.Http, email, "wrong"), HttpStatusCode.TooManyRequests, "TOO_MANY_SIGN_IN_FAILURES");
+    }
+
+    [Fact]
+    public async Task AHashMadeAtALowerCostIsReplacedAtTheConfiguredCostOnTheNextSignIn()
+    {
+        var grains = factory.Services.GetRequiredService<IGrainFactory>();
+        var userId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.User).NextIdAsync();
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var cheap = new PasswordHasher<Account>(Options.Create(new PasswordHasherOptions { IterationCount = 500 }));
+        await grains.GetGrain<IUserGrain>(userId).RegisterAsync("Old hash", email, cheap.HashPassword(new Account(), "correct-horse"));
+
+        await ApiClient.ReadAsync<TokenResponse>(await TokenAsync(_api.Http, email, "correct-horse"), HttpStatusCode.OK);
+
+        // The v3 format: marker byte, PRF, then the iteration count, big-endian.
+        var stored = Convert.FromBase64String((await grains.GetGrain<IUserGrain>(userId).GetCredentialsAsync())!.PasswordHash!);
+        Assert.Equal(1_000u, BinaryPrimitives.ReadUInt32BigEndian(stored.AsSpan(5, 4)));
+        await ApiClient.ReadAsync<TokenResponse>(await TokenAsync(_api.Http, email, "correct-horse"), HttpStatusCode.OK);
     }
 
     [Fact]
