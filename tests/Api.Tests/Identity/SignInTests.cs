@@ -229,14 +229,24 @@ public sealed partial class SignInTests(SqliteApi factory) : IClassFixture<Sqlit
     }
 
     [Fact]
-    public async Task SwaggerDescribesTheBearerScheme()
+    public async Task SwaggerDescribesTheBearerSchemeOnTheOperationsThatNeedIt()
     {
         using var document = JsonDocument.Parse(await _api.Http.GetStringAsync("/swagger/v1/swagger.json"));
 
         var scheme = document.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("Bearer");
         Assert.Equal(("http", "bearer"), (scheme.GetProperty("type").GetString(), scheme.GetProperty("scheme").GetString()));
         Assert.True(document.RootElement.GetProperty("paths").TryGetProperty("/api/v1/auth/token", out _));
-        Assert.Contains("Bearer", document.RootElement.GetProperty("security")[0].EnumerateObject().Select(p => p.Name));
+        var paths = document.RootElement.GetProperty("paths");
+        foreach (var (path, method) in new[] { ("/api/v1/users/{userId}/balance/charge", "post"), ("/api/v1/orders", "post"), ("/api/v1/products", "post") })
+        {
+            var security = paths.GetProperty(path).GetProperty(method).GetProperty("security");
+            Assert.Contains("Bearer", security[0].EnumerateObject().Select(p => p.Name));
+        }
+
+        foreach (var (path, method) in new[] { ("/api/v1/products", "get"), ("/api/v1/users", "post"), ("/api/v1/auth/token", "post") })
+        {
+            Assert.False(paths.GetProperty(path).GetProperty(method).TryGetProperty("security", out _), $"{method} {path} needs no token");
+        }
     }
 
     /// <summary>GETs the form for its antiforgery token, as a browser would, and posts it.</summary>
