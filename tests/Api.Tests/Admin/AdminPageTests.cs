@@ -52,5 +52,10 @@ public sealed class AdminPageTests(SqliteApi factory) : IClassFixture<SqliteApi>
         Assert.Equal("false,true,true", latency);
         Assert.NotEqual("–", await browser.TextAsync("#error-rate"));
         await browser.SaveScreenshotAsync(Path.Combine(AppContext.BaseDirectory, "screenshots", "admin.png"));
+
+        // The same sign-in opens Orleans's dashboard.
+        await browser.NavigateAsync($"{baseAddress}/dashboard/");
+        await Eventually.WaitAsync(() => browser.EvaluateAsync("return location.pathname + ' ' + document.title;"),
+            p => p == "/dashboard/ Orleans Dashboard", PageTimeout, "on the dashboard");
     }
 }
