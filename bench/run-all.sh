@@ -24,3 +24,9 @@ bench top-products-postgres --start postgres --scenario top-products
 bench flash-sale-sqlite-c32 --start sqlite --scenario flash-sale --concurrency 32
 bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
 bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off
+if [[ -z $ONLY || token-cost == *"$ONLY"* ]]; then
+  echo "== token-cost: ECommerce.Bench token-cost --requests 20000 --concurrency 8 --rounds 7 (load average: $(cut -d' ' -f1-3 /proc/loadavg))" \
+    | tee bench-results/token-cost.txt
+  dotnet bench/ECommerce.Bench/bin/Release/net10.0/ECommerce.Bench.dll token-cost --requests 20000 --concurrency 8 --rounds 7 \
+    2>&1 | tee -a bench-results/token-cost.txt || true
+fi

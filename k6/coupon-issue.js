@@ -25,10 +25,11 @@ export function setup() {
 }
 
 export default function (data) {
-  const res = post(`/coupons/${data.couponId}/issue`, { userId: data.users[__VU - 1] }, 'issue');
+  const user = data.users[__VU - 1];
+  const res = post(`/coupons/${data.couponId}/issue`, { userId: user.id }, 'issue', user.token);
   check(res, { 'issue is 201, or 409 once sold out': (r) => r.status === 201 || (r.status === 409 && r.json('code') === 'COUPON_SOLD_OUT') });
 }
 
 export function teardown(data) {
-  invariant('coupon issuedQuantity == min(N,S)', Math.min(USERS, STOCK), get(`/coupons/${data.couponId}`).json('issuedQuantity'));
+  invariant('coupon issuedQuantity == min(N,S)', Math.min(USERS, STOCK), get(`/coupons/${data.couponId}`, 'verify', null).json('issuedQuantity'));
 }

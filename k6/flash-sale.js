@@ -31,14 +31,14 @@ export function setup() {
 }
 
 export default function (data) {
-  const userId = data.users[__VU - 1];
-  check(post(`/coupons/${data.couponId}/issue`, { userId }, 'issue'), { 'issue is 201 or 409': (r) => r.status === 201 || r.status === 409 });
-  check(post('/orders', { userId, items: [{ productId: data.productId, quantity: 1 }] }, 'order'), {
+  const { id: userId, token } = data.users[__VU - 1];
+  check(post(`/coupons/${data.couponId}/issue`, { userId }, 'issue', token), { 'issue is 201 or 409': (r) => r.status === 201 || r.status === 409 });
+  check(post('/orders', { userId, items: [{ productId: data.productId, quantity: 1 }] }, 'order', token), {
     'order is 201 or 409': (r) => r.status === 201 || r.status === 409,
   });
 }
 
 export function teardown(data) {
-  invariant('coupon issuedQuantity == min(N,S)', SOLD, get(`/coupons/${data.couponId}`).json('issuedQuantity'));
-  invariant('product stock == S - min(N,S)', STOCK - SOLD, get(`/products/${data.productId}`).json('stock'));
+  invariant('coupon issuedQuantity == min(N,S)', SOLD, get(`/coupons/${data.couponId}`, 'verify', null).json('issuedQuantity'));
+  invariant('product stock == S - min(N,S)', STOCK - SOLD, get(`/products/${data.productId}`, 'verify', null).json('stock'));
 }

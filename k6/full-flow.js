@@ -30,20 +30,20 @@ export function setup() {
 }
 
 export default function (data) {
-  const userId = data.users[__VU - 1];
-  const issue = post(`/coupons/${data.couponId}/issue`, { userId }, 'issue');
+  const { id: userId, token } = data.users[__VU - 1];
+  const issue = post(`/coupons/${data.couponId}/issue`, { userId }, 'issue', token);
   if (!check(issue, { 'issue is 201': (r) => r.status === 201 })) {
     return;
   }
-  const order = post('/orders', { userId, items: [{ productId: data.x, quantity: 1 }, { productId: data.y, quantity: 1 }], couponId: data.couponId }, 'order');
+  const order = post('/orders', { userId, items: [{ productId: data.x, quantity: 1 }, { productId: data.y, quantity: 1 }], couponId: data.couponId }, 'order', token);
   check(order, { 'order is 201 with payAmount 7,000, or 409 out of stock': (r) => (r.status === 201 && r.json('payAmount') === 7000) || r.status === 409 });
   if (order.status === 201) {
-    check(post(`/orders/${order.json('orderId')}/payment`, { userId }, 'pay'), { 'payment is 200': (r) => r.status === 200 });
+    check(post(`/orders/${order.json('orderId')}/payment`, { userId }, 'pay', token), { 'payment is 200': (r) => r.status === 200 });
   }
 }
 
 export function teardown(data) {
-  invariant('coupon issuedQuantity == N', USERS, get(`/coupons/${data.couponId}`).json('issuedQuantity'));
-  invariant('product X stock == S - paid', STOCK - PAID, get(`/products/${data.x}`).json('stock'));
-  invariant('product Y stock == S - paid', STOCK - PAID, get(`/products/${data.y}`).json('stock'));
+  invariant('coupon issuedQuantity == N', USERS, get(`/coupons/${data.couponId}`, 'verify', null).json('issuedQuantity'));
+  invariant('product X stock == S - paid', STOCK - PAID, get(`/products/${data.x}`, 'verify', null).json('stock'));
+  invariant('product Y stock == S - paid', STOCK - PAID, get(`/products/${data.y}`, 'verify', null).json('stock'));
 }

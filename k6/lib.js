@@ -1,22 +1,46 @@
-// Shared by the k6 scripts: the API's base URL, JSON calls, and the set-up calls (run once, in setup()).
+// Shared by the k6 scripts: the API's base URL, JSON calls with bearer tokens, and the set-up calls (run once, in
+// setup(), untimed): users are registered and signed in there, and each VU sends its own user's token.
 import http from 'k6/http';
 import { check, fail } from 'k6';
 
 export const BASE = `${(__ENV.BASE_URL || 'http://localhost:5000').replace(/\/$/, '')}/api/v1`;
 const PARAMS = { headers: { 'Content-Type': 'application/json' } };
 const RUN = `${Date.now()}`;
+// The bootstrap admin of `dotnet run` (src/Api/appsettings.json); creates products and coupons, reads back invariants.
+const ADMIN_EMAIL = __ENV.ADMIN_EMAIL || 'admin@example.com';
+const ADMIN_PASSWORD = __ENV.ADMIN_PASSWORD || 'admin-password';
+const USER_PASSWORD = 'k6-password';
+let adminToken = null;
 
 export function intEnv(name, fallback) {
   const value = parseInt(__ENV[name] || '', 10);
   return Number.isInteger(value) && value > 0 ? value : fallback;
 }
 
-export function post(path, body, step) {
-  return http.post(`${BASE}${path}`, JSON.stringify(body), Object.assign({}, PARAMS, { tags: { step: step || 'setup' } }));
+/** token: a user's; undefined: the admin's (signed in once per k6 context); null: none (public reads). */
+function headers(token) {
+  const bearer = token === undefined ? admin() : token;
+  return bearer === null ? PARAMS.headers : Object.assign({ Authorization: `Bearer ${bearer}` }, PARAMS.headers);
 }
 
-export function get(path, step) {
-  return http.get(`${BASE}${path}`, { tags: { step: step || 'verify' } });
+export function post(path, body, step, token) {
+  return http.post(`${BASE}${path}`, JSON.stringify(body), { headers: headers(token), tags: { step: step || 'setup' } });
+}
+
+export function get(path, step, token) {
+  return http.get(`${BASE}${path}`, { headers: headers(token), tags: { step: step || 'verify' } });
+}
+
+function signIn(email, password) {
+  return must(http.post(`${BASE}/auth/token`, JSON.stringify({ email, password }), Object.assign({}, PARAMS, { tags: { step: 'setup' } })),
+    200, `POST /auth/token as ${email}`).accessToken;
+}
+
+export function admin() {
+  if (adminToken === null) {
+    adminToken = signIn(ADMIN_EMAIL, ADMIN_PASSWORD);
+  }
+  return adminToken;
 }
 
 export function must(res, status, what) {
@@ -26,24 +50,30 @@ export function must(res, status, what) {
   return res.json();
 }
 
-/** Creates n users (100 per batch), each charged `charge` KRW in steps of at most 10,000,000. */
+/** Creates and signs in n users (100 per batch), each charged `charge` KRW in steps of at most 10,000,000; returns
+ * [{ id, token }]. */
 export function createUsers(n, prefix, charge) {
-  const ids = [];
+  const users = [];
+  const setup = Object.assign({}, PARAMS, { tags: { step: 'setup' } });
   for (let start = 0; start < n; start += 100) {
+    const emails = [];
     const requests = [];
     for (let i = start; i < Math.min(n, start + 100); i++) {
-      requests.push(['POST', `${BASE}/users`, JSON.stringify({ name: `k6 ${prefix} ${i}`, email: `k6-${prefix}-${RUN}-${i}@bench.example` }), PARAMS]);
+      const email = `k6-${prefix}-${RUN}-${i}@bench.example`;
+      emails.push(email);
+      requests.push(['POST', `${BASE}/users`, JSON.stringify({ name: `k6 ${prefix} ${i}`, email, password: USER_PASSWORD }), setup]);
     }
-    for (const res of http.batch(requests)) {
-      ids.push(must(res, 201, 'POST /users').userId);
-    }
+    const ids = http.batch(requests).map((res) => must(res, 201, 'POST /users').userId);
+    const tokens = http.batch(emails.map((email) => ['POST', `${BASE}/auth/token`, JSON.stringify({ email, password: USER_PASSWORD }), setup]))
+      .map((res) => must(res, 200, 'POST /auth/token').accessToken);
+    ids.forEach((id, i) => users.push({ id, token: tokens[i] }));
   }
-  for (const id of ids) {
+  for (const user of users) {
     for (let left = charge; left > 0; left -= 10000000) {
-      must(post(`/users/${id}/balance/charge`, { amount: Math.min(left, 10000000) }), 200, 'charge');
+      must(post(`/users/${user.id}/balance/charge`, { amount: Math.min(left, 10000000) }, 'setup', user.token), 200, 'charge');
     }
   }
-  return ids;
+  return users;
 }
 
 export function createProduct(name, price, stock) {

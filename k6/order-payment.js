@@ -30,19 +30,19 @@ export function setup() {
 }
 
 export default function (data) {
-  const userId = data.users[__VU - 1];
-  const order = post('/orders', { userId, items: data.products.map((productId) => ({ productId, quantity: QUANTITY })) }, 'order');
+  const { id: userId, token } = data.users[__VU - 1];
+  const order = post('/orders', { userId, items: data.products.map((productId) => ({ productId, quantity: QUANTITY })) }, 'order', token);
   check(order, { 'order is 201, or 409 when stock ran out': (r) => r.status === 201 || (r.status === 409 && r.json('code') === 'STOCK_INSUFFICIENT') });
   if (order.status === 201) {
-    const pay = post(`/orders/${order.json('orderId')}/payment`, { userId }, 'pay');
+    const pay = post(`/orders/${order.json('orderId')}/payment`, { userId }, 'pay', token);
     check(pay, { 'payment is 200 PAID': (r) => r.status === 200 && r.json('status') === 'PAID' });
   }
 }
 
 export function teardown(data) {
   for (const productId of data.products) {
-    invariant(`product ${productId} stock == S - 10 x paid`, STOCK - QUANTITY * PAID, get(`/products/${productId}`).json('stock'));
+    invariant(`product ${productId} stock == S - 10 x paid`, STOCK - QUANTITY * PAID, get(`/products/${productId}`, 'verify', null).json('stock'));
   }
-  const debited = data.users.filter((id) => get(`/users/${id}/balance`).json('balance') === 1000000 - 30000).length;
+  const debited = data.users.filter((user) => get(`/users/${user.id}/balance`, 'verify', user.token).json('balance') === 1000000 - 30000).length;
   invariant('users debited 30,000 == min(N, S/10)', PAID, debited);
 }

@@ -15,14 +15,14 @@ export const options = {
 };
 
 export function setup() {
-  const probe = get('/products/top?days=3&limit=5');
+  const probe = get('/products/top?days=3&limit=5', 'setup', null);
   if (probe.status !== 200) {
     fail(`GET /products/top answers ${probe.status}: the ranking endpoint is not on this server`);
   }
 }
 
 export default function () {
-  check(get('/products/top?days=3&limit=5', 'top'), {
+  check(get('/products/top?days=3&limit=5', 'top', null), {
     'top is 200': (r) => r.status === 200,
     'at most 5 ranked entries': (r) => r.status === 200 && r.json().length <= 5 && r.json().every((e, i) => e.rank === i + 1),
   });

@@ -22,24 +22,24 @@ export const options = {
 
 export function setup() {
   const start = PRICE * USES; // enough for every payment in any order, so every request must succeed
-  const userId = createUsers(1, 'wallet', start)[0];
+  const { id: userId, token } = createUsers(1, 'wallet', start)[0];
   const productId = createProduct('k6 wallet item', PRICE, Math.max(1, USES));
   const orders = [];
   for (let i = 0; i < USES; i++) {
-    orders.push(must(post('/orders', { userId, items: [{ productId, quantity: 1 }] }), 201, 'POST /orders').orderId);
+    orders.push(must(post('/orders', { userId, items: [{ productId, quantity: 1 }] }, 'setup', token), 201, 'POST /orders').orderId);
   }
-  return { userId, start, orders };
+  return { userId, token, start, orders };
 }
 
 export default function (data) {
   const item = __VU - 1;
   if (item % 2 === 0) {
-    check(post(`/users/${data.userId}/balance/charge`, { amount: CHARGE }, 'charge'), { 'charge is 200': (r) => r.status === 200 });
+    check(post(`/users/${data.userId}/balance/charge`, { amount: CHARGE }, 'charge', data.token), { 'charge is 200': (r) => r.status === 200 });
   } else {
-    check(post(`/orders/${data.orders[(item - 1) / 2]}/payment`, { userId: data.userId }, 'use'), { 'use is 200': (r) => r.status === 200 });
+    check(post(`/orders/${data.orders[(item - 1) / 2]}/payment`, { userId: data.userId }, 'use', data.token), { 'use is 200': (r) => r.status === 200 });
   }
 }
 
 export function teardown(data) {
-  invariant('balance == start + charges - uses', data.start + CHARGES * CHARGE - USES * PRICE, get(`/users/${data.userId}/balance`).json('balance'));
+  invariant('balance == start + charges - uses', data.start + CHARGES * CHARGE - USES * PRICE, get(`/users/${data.userId}/balance`, 'verify', data.token).json('balance'));
 }

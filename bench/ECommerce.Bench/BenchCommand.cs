@@ -20,6 +20,11 @@ internal static class BenchCommand
             return 0;
         }
 
+        if (args is ["token-cost", .. var tokenArgs])
+        {
+            return await TokenCostCommand.RunAsync(tokenArgs, output, error, cancellationToken).ConfigureAwait(false);
+        }
+
         if (args is ["--help"] or ["-h"])
         {
             output.WriteLine(BenchOptions.Usage);
@@ -95,12 +100,12 @@ internal static class BenchCommand
         return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, Compare(runs));
     }
 
-    private sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
+    internal sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Process?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
 
-    private static async Task<Server> StartProjectAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<Server> StartProjectAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
     {
         if (options.Url is not null)
         {
@@ -111,6 +116,10 @@ internal static class BenchCommand
         {
             ["DemoData__Enabled"] = "false",
             ["Silo__GroupCommit__Disabled"] = options.GroupCommit ? "false" : "true",
+            ["Auth__BootstrapAdmin__Email"] = ApiClient.AdminEmail,
+            ["Auth__BootstrapAdmin__Password"] = ApiClient.AdminPassword,
+            // Sign-ins are set-up, not load: a cheap hash keeps thousands of them short. Token validation is unchanged.
+            ["Auth__PasswordHasher__IterationCount"] = "1000",
         };
         Func<Task> cleanup;
         if (options.Start == StartStorage.Sqlite)
@@ -168,13 +177,13 @@ internal static class BenchCommand
         for (var round = 1; round <= options.Warmup; round++)
         {
             error.WriteLine($"{scenario.Name} on {target}: warm-up round {round} of {options.Warmup} (not measured)...");
-            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), url, $"{runId}-{target}-warmup{round}", users, concurrency, options,
-                cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), url, target == "project", $"{runId}-{target}-warmup{round}", users,
+                concurrency, options, cancellationToken).ConfigureAwait(false);
         }
 
         var recorder = new LoadRecorder();
         // Verification reads run beside nothing, but set-up runs at the same concurrency as the load, warming the pool.
-        using var client = new ApiClient(url, concurrency) { Recorder = recorder };
+        using var client = new ApiClient(url, concurrency) { Recorder = recorder, SignsIn = target == "project" };
         var context = new ScenarioContext(client, recorder, $"{runId}-{target}", users, options.Stock, concurrency, cancellationToken);
         var result = new RunResult
         {
@@ -261,11 +270,11 @@ internal static class BenchCommand
     }
 
     /// <summary>The scenario once on its own keys, unrecorded; its failures show up again in the measured round.</summary>
-    private static async Task WarmUpAsync(Scenario scenario, Uri url, string keys, int users, int concurrency, BenchOptions options,
-        CancellationToken cancellationToken)
+    private static async Task WarmUpAsync(Scenario scenario, Uri url, bool signsIn, string keys, int users, int concurrency,
+        BenchOptions options, CancellationToken cancellationToken)
     {
         var recorder = new LoadRecorder();
-        using var client = new ApiClient(url, concurrency) { Recorder = recorder };
+        using var client = new ApiClient(url, concurrency) { Recorder = recorder, SignsIn = signsIn };
         var context = new ScenarioContext(client, recorder, keys, users, options.Stock, concurrency, cancellationToken);
         try
         {

@@ -71,6 +71,7 @@ internal sealed record BenchOptions
           --no-progress             no progress bar on stderr
           --keep-data               keep the SQLite file / PostgreSQL schemas after the run
           --warmup R                unmeasured rounds of the scenario on separate keys before the measured one (default 1; 0: cold)
+        ECommerce.Bench token-cost --help: the cost of validating a bearer token, per request
         """;
 
     /// <exception cref="ArgumentException">An unknown option or a bad value.</exception>

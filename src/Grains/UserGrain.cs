@@ -26,7 +26,7 @@ public sealed class UserGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<UserProfile> RegisterAsync(string name, string email)
+    public async Task<UserProfile> RegisterAsync(string name, string email, string? passwordHash = null, bool isAdmin = false)
     {
         var (validName, normalizedEmail) = UserState.ValidateRegistration(name, email);
         await _commit.WhenReadyAsync();
@@ -51,7 +51,7 @@ public sealed class UserGrain(
 
         try
         {
-            await _commit.CommitAsync(_commit.State.Register(validName, normalizedEmail, Now));
+            await _commit.CommitAsync(_commit.State.Register(validName, normalizedEmail, passwordHash, isAdmin, Now));
         }
         catch (Exception)
         {
@@ -61,6 +61,20 @@ public sealed class UserGrain(
         }
 
         return ToProfile(_commit.State);
+    }
+
+    public Task<UserCredentials?> GetCredentialsAsync() =>
+        Task.FromResult(_commit.State.IsRegistered
+            ? new UserCredentials(UserId, _commit.State.PasswordHash, _commit.State.IsAdmin)
+            : null);
+
+    public async Task ReplacePasswordHashAsync(string currentHash, string newHash)
+    {
+        await _commit.WhenReadyAsync();
+        var user = Registered();
+        await (user.PasswordHash == currentHash
+            ? _commit.CommitAsync(user with { PasswordHash = newHash })
+            : _commit.WhenDurableAsync());
     }
 
     public Task<UserProfile> GetAsync() => Task.FromResult(ToProfile(Registered()));

@@ -43,6 +43,13 @@ public sealed record UserState
     [Id(5)]
     public ImmutableSortedSet<long> CouponIds { get; init; } = [];
 
+    /// <summary>A salted hash made at the HTTP edge; null for an account that cannot sign in.</summary>
+    [Id(6)]
+    public string? PasswordHash { get; init; }
+
+    [Id(7)]
+    public bool IsAdmin { get; init; }
+
     public bool IsRegistered => Email.Length > 0;
 
     public static (string Name, string Email) ValidateRegistration(string? name, string? email)
@@ -63,8 +70,8 @@ public sealed record UserState
 
     public bool IsSameRegistration(string name, string normalizedEmail) => Name == name && Email == normalizedEmail;
 
-    public UserState Register(string name, string normalizedEmail, DateTimeOffset now) =>
-        this with { Name = name, Email = normalizedEmail, CreatedAt = now };
+    public UserState Register(string name, string normalizedEmail, string? passwordHash, bool isAdmin, DateTimeOffset now) =>
+        this with { Name = name, Email = normalizedEmail, PasswordHash = passwordHash, IsAdmin = isAdmin, CreatedAt = now };
 
     public WalletChange Charge(long amount, string? requestId, DateTimeOffset now)
     {

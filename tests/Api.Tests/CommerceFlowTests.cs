@@ -57,7 +57,7 @@ public abstract class CommerceFlowTests(ApiFactory factory)
     public async Task ACreatedUserIsReturnedWithItsLocationAndAnEmptyWallet()
     {
         var email = $"{Guid.NewGuid():N}@Example.com";
-        var response = await _api.PostAsync("/api/v1/users", new { name = "Lee", email });
+        var response = await _api.PostAsync("/api/v1/users", new { name = "Lee", email, password = "lee-password" });
         var created = await ApiClient.ReadAsync<UserResponse>(response, HttpStatusCode.Created);
 
         Assert.Equal($"/api/v1/users/{created.UserId}", response.Headers.Location?.OriginalString);

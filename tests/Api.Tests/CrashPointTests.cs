@@ -148,7 +148,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             settings["Faults:CrashAt"] = crashAt;
         }
 
-        return ApiProcess.StartAsync(settings, WorkingDirectory);
+        return ApiProcess.StartAsync(settings, WorkingDirectory, Accounts);
     }
 
     /// <summary>The request must not be answered: the process has to kill itself at <paramref name="point"/>.</summary>

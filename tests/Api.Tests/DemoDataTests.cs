@@ -10,6 +10,9 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
 {
     private const int Products = 20;
     private const int Users = 3;
+
+    // The bootstrap admin is created after the demo data, so it takes the next user id.
+    private const long AdminUserId = Users + 1;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly string _workingDirectory = Path.Combine(Path.GetTempPath(), "ecommerce-api-demo", Guid.NewGuid().ToString("N"));
@@ -35,7 +38,8 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
     {
         List<long> seededProductIds;
         List<(long UserId, long Balance)> seededBalances;
-        await using (var first = await ApiProcess.StartAsync(_settings, _workingDirectory))
+        var accounts = new TestAccounts();
+        await using (var first = await ApiProcess.StartAsync(_settings, _workingDirectory, accounts))
         {
             var catalog = await Eventually.WaitAsync(() => first.Api.ListProductsAsync(100), page => page.Total >= Products,
                 Deadline, "seeded");
@@ -43,7 +47,7 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
             seededBalances = await AssertDemoCouponAndUsersAsync(first.Api);
         }
 
-        await using var second = await ApiProcess.StartAsync(_settings, _workingDirectory);
+        await using var second = await ApiProcess.StartAsync(_settings, _workingDirectory, accounts);
 
         // Start-up tasks finish before the API answers, so any second seeding would show here as extra rows.
         Assert.Equal(seededProductIds, AssertDemoCatalog(await second.Api.ListProductsAsync(100)));
@@ -61,7 +65,8 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
     }
 
     /// <summary>On a fresh database every sequence starts at 1 and the seeder reserves the coupon and then users 1..3
-    /// in order, so those are their ids; coupon 2 and user 4 must not exist.</summary>
+    /// in order, so those are their ids, and the bootstrap admin's is the next; coupon 2 and user 5 must not exist. Each
+    /// demo user signs in with the password the README lists.</summary>
     private static async Task<List<(long UserId, long Balance)>> AssertDemoCouponAndUsersAsync(ApiClient api)
     {
         var coupon = await api.GetCouponAsync(1);
@@ -72,12 +77,16 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
         for (long userId = 1; userId <= Users; userId++)
         {
             Assert.Equal($"Demo user {userId}", (await api.GetUserAsync(userId)).Name);
+            var token = await TestAccounts.SignInAsync(api.Http, $"demo{userId}@example.com", $"demo-password-{userId}");
+            using var own = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/users/{userId}/balance") { Headers = { Authorization = new("Bearer", token) } };
+            Assert.Equal(HttpStatusCode.OK, (await api.Http.SendAsync(own)).StatusCode);
             var balance = await api.GetBalanceAsync(userId);
             Assert.True(balance > 0, $"Demo user {userId} has balance {balance}.");
             balances.Add((userId, balance));
         }
 
-        await Problems.AssertAsync(await api.GetAsync($"/api/v1/users/{Users + 1}"), HttpStatusCode.NotFound, "USER_NOT_FOUND");
+        Assert.Equal("Administrator", (await api.GetUserAsync(AdminUserId)).Name);
+        await Problems.AssertAsync(await api.GetAsync($"/api/v1/users/{AdminUserId + 1}"), HttpStatusCode.NotFound, "USER_NOT_FOUND");
         return balances;
     }
 }

@@ -27,8 +27,10 @@ public abstract class ErrorCodeTests(ApiFactory factory)
             "{\"amount\":99999999999999999999999}", "{\"amount\":true}", ""];
         foreach (var body in bodies)
         {
-            var response = await _api.Http.PostAsync($"/api/v1/users/{user.UserId}/balance/charge",
-                new StringContent(body, Encoding.UTF8, "application/json"));
+            var response = await _api.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/v1/users/{user.UserId}/balance/charge")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            }, user.UserId);
             await Problems.AssertAsync(response, HttpStatusCode.BadRequest, "MALFORMED_REQUEST");
         }
 
@@ -121,9 +123,10 @@ public abstract class ErrorCodeTests(ApiFactory factory)
     public async Task ATakenEmailInAnyCaseIsEmailTaken()
     {
         var email = $"{Guid.NewGuid():N}@example.com";
-        await ApiClient.ReadAsync<object>(await _api.PostAsync("/api/v1/users", new { name = "First", email }), HttpStatusCode.Created);
+        await ApiClient.ReadAsync<object>(await _api.PostAsync("/api/v1/users", new { name = "First", email, password = "first-password" }),
+            HttpStatusCode.Created);
 
-        var second = await _api.PostAsync("/api/v1/users", new { name = "Second", email = email.ToUpperInvariant() });
+        var second = await _api.PostAsync("/api/v1/users", new { name = "Second", email = email.ToUpperInvariant(), password = "second-password" });
 
         await Problems.AssertAsync(second, HttpStatusCode.Conflict, "EMAIL_TAKEN");
     }
@@ -140,9 +143,13 @@ public abstract class ErrorCodeTests(ApiFactory factory)
             await Problems.AssertAsync(await _api.GetAsync(path), HttpStatusCode.NotFound, "USER_NOT_FOUND");
         }
 
-        await Problems.AssertAsync(await _api.ChargeRawAsync(Missing, 100), HttpStatusCode.NotFound, "USER_NOT_FOUND");
-        await Problems.AssertAsync(await _api.IssueCouponRawAsync(coupon.CouponId, Missing), HttpStatusCode.NotFound, "USER_NOT_FOUND");
-        await Problems.AssertAsync(await _api.CreateOrderRawAsync(Missing, [(product.ProductId, 1)]), HttpStatusCode.NotFound, "USER_NOT_FOUND");
+        // No one holds a missing user's token: a change in their name is refused as another user's, before any lookup.
+        await Problems.AssertAsync(await _api.As(user.UserId).PostAsync($"/api/v1/users/{Missing}/balance/charge", new { amount = 100 }),
+            HttpStatusCode.Forbidden, "FORBIDDEN");
+        await Problems.AssertAsync(await _api.As(user.UserId).PostAsync($"/api/v1/coupons/{coupon.CouponId}/issue", new { userId = Missing }),
+            HttpStatusCode.Forbidden, "FORBIDDEN");
+        await Problems.AssertAsync(await _api.As(user.UserId).PostAsync("/api/v1/orders",
+            new { userId = Missing, items = new[] { new { productId = product.ProductId, quantity = 1 } } }), HttpStatusCode.Forbidden, "FORBIDDEN");
         await Problems.AssertAsync(await _api.GetAsync($"/api/v1/products/{Missing}"), HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND");
         await Problems.AssertAsync(await _api.PostAsync($"/api/v1/products/{Missing}/stock", new { delta = 1 }), HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND");
         await Problems.AssertAsync(await _api.CreateOrderRawAsync(user.UserId, [(product.ProductId, 1), (Missing, 1)]), HttpStatusCode.NotFound, "PRODUCT_NOT_FOUND");

@@ -29,7 +29,7 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
-    public async Task ReusingAKeyWithAnotherBodyOrAnotherUserIsUnprocessable()
+    public async Task ReusingAKeyWithAnotherBodyIsUnprocessableAndAnotherUserWithTheSameKeyChargesTheirOwnWallet()
     {
         var user = await _api.CreateUserAsync();
         var other = await _api.CreateUserAsync();
@@ -37,9 +37,12 @@ public abstract class IdempotencyTests(ApiFactory factory)
         await ApiClient.ReadAsync<BalanceResponse>(await _api.ChargeRawAsync(user.UserId, 1_000, key), HttpStatusCode.OK);
 
         await Problems.AssertAsync(await _api.ChargeRawAsync(user.UserId, 2_000, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
-        await Problems.AssertAsync(await _api.ChargeRawAsync(other.UserId, 1_000, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        // Keys are scoped to their user: the other user's request is their own first use of it, not a replay.
+        var others = await _api.ChargeRawAsync(other.UserId, 1_000, key);
+        Assert.Equal(new BalanceResponse(other.UserId, 1_000), await ApiClient.ReadAsync<BalanceResponse>(others, HttpStatusCode.OK));
+        Assert.False(others.Headers.Contains("Idempotent-Replayed"));
 
-        Assert.Equal((1_000, 0), (await _api.GetBalanceAsync(user.UserId), await _api.GetBalanceAsync(other.UserId)));
+        Assert.Equal((1_000, 1_000), (await _api.GetBalanceAsync(user.UserId), await _api.GetBalanceAsync(other.UserId)));
     }
 
     [StorageFact]
@@ -97,6 +100,25 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task TwoUsersCreatingOrdersUnderTheSameKeyEachGetTheirOwnOrder()
+    {
+        var first = await _api.CreateUserAsync();
+        var second = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(1_000, 10);
+        var key = NewKey();
+
+        var mine = await ApiClient.ReadAsync<OrderResponse>(
+            await _api.CreateOrderRawAsync(first.UserId, [(product.ProductId, 3)], idempotencyKey: key), HttpStatusCode.Created);
+        var theirs = await _api.CreateOrderRawAsync(second.UserId, [(product.ProductId, 3)], idempotencyKey: key);
+        var order = await ApiClient.ReadAsync<OrderResponse>(theirs, HttpStatusCode.Created);
+
+        Assert.False(theirs.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotEqual(mine.OrderId, order.OrderId);
+        Assert.Equal((first.UserId, second.UserId), (mine.UserId, order.UserId));
+        Assert.Equal(4, (await _api.GetProductAsync(product.ProductId)).Stock);
+    }
+
+    [StorageFact]
     public async Task TenConcurrentOrderCreationsWithOneKeyCreateOneOrder()
     {
         var user = await _api.CreateUserAsync();
@@ -140,7 +162,7 @@ public abstract class IdempotencyTests(ApiFactory factory)
     }
 
     [StorageFact]
-    public async Task ReusingAPaymentKeyForAnotherUserOrAnotherOrderIsUnprocessableAndTheOrderIsPaidOnce()
+    public async Task ReusingAPaymentKeyForAnotherOrderIsUnprocessableAnotherUserCannotPayItAndTheOrderIsPaidOnce()
     {
         var user = await _api.CreateUserAsync();
         var stranger = await _api.CreateUserAsync();
@@ -152,7 +174,8 @@ public abstract class IdempotencyTests(ApiFactory factory)
         var key = NewKey();
         var first = await ApiClient.ReadAsync<PaymentResponse>(await _api.PayRawAsync(order.OrderId, user.UserId, key), HttpStatusCode.OK);
 
-        await Problems.AssertAsync(await _api.PayRawAsync(order.OrderId, stranger.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
+        // The stranger's key is their own; the order is not theirs to pay.
+        await Problems.AssertAsync(await _api.PayRawAsync(order.OrderId, stranger.UserId, key), HttpStatusCode.NotFound, "ORDER_NOT_FOUND");
         await Problems.AssertAsync(await _api.PayRawAsync(other.OrderId, user.UserId, key), HttpStatusCode.UnprocessableEntity, "IDEMPOTENCY_KEY_REUSED");
         var replay = await _api.PayRawAsync(order.OrderId, user.UserId, key);
 

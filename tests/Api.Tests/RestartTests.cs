@@ -28,7 +28,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         List<ProductResponse> products;
         List<OrderResponse> orders;
         var answeredPaid = new ConcurrentBag<long>();
-        await using (var first = await ApiProcess.StartAsync(Settings, WorkingDirectory))
+        await using (var first = await ApiProcess.StartAsync(Settings, WorkingDirectory, Accounts))
         {
             (users, products, orders) = await SetUpAsync(first.Api);
             var answered = 0;
@@ -58,7 +58,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         }
 
         Assert.InRange(answeredPaid.Count, KillAfter, orders.Count - 1);
-        await using var second = await ApiProcess.StartAsync(Settings, WorkingDirectory);
+        await using var second = await ApiProcess.StartAsync(Settings, WorkingDirectory, Accounts);
         try
         {
             await AssertRecoveredAsync(second.Api, users, products, orders, answeredPaid);
@@ -79,7 +79,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
         UserResponse user;
         ProductResponse product;
         OrderResponse order;
-        await using (var first = await ApiProcess.StartAsync(settings, WorkingDirectory))
+        await using (var first = await ApiProcess.StartAsync(settings, WorkingDirectory, Accounts))
         {
             user = await first.Api.CreateUserAsync();
             await first.Api.ChargeAsync(user.UserId, 10_000);
@@ -96,7 +96,7 @@ public abstract class RestartTests(TestDatabase database, ITestOutputHelper outp
 
         Assert.Equal("PENDING_PAYMENT", order.Status);
         Assert.Equal(300, order.DiscountAmount);
-        await using var second = await ApiProcess.StartAsync(settings, WorkingDirectory);
+        await using var second = await ApiProcess.StartAsync(settings, WorkingDirectory, Accounts);
         try
         {
             // Reading the order does not expire it: only the reminder, stored before the kill, can.

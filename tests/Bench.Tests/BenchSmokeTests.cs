@@ -37,6 +37,21 @@ public sealed class BenchSmokeTests
         Assert.Contains("--users must be a positive whole number", errors.ToString(), StringComparison.Ordinal);
         Assert.Contains("usage: ECommerce.Bench", errors.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TokenCostReadsTheSameProductWithoutAndWithAValidTokenAndReportsBoth()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var exitCode = await BenchCommand.RunAsync(["token-cost", "--requests", "200", "--rounds", "1"], output, errors, CancellationToken.None);
+
+        Assert.True(exitCode == 0, $"{output}\n{errors}");
+        var lines = output.ToString().Split('\n', StringSplitOptions.TrimEntries);
+        Assert.Single(lines, l => l.StartsWith("1     no", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("1    yes", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("median over rounds: server CPU ", StringComparison.Ordinal));
+    }
 }
 
 [RequiresPostgres]

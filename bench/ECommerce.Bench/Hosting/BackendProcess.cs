@@ -25,6 +25,16 @@ internal sealed class BackendProcess : IAsyncDisposable
 
     public string LogPath { get; }
 
+    /// <summary>CPU time the server process has used so far, all threads.</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts <c>dotnet {dll} {arguments} --urls http://127.0.0.1:{free port}</c> and waits until it answers HTTP.</summary>
     public static async Task<BackendProcess> StartAsync(string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         Func<Task> cleanup, CancellationToken cancellationToken)

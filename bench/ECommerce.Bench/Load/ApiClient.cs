@@ -1,5 +1,7 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 
@@ -25,10 +27,21 @@ internal sealed class UnexpectedResponseException(string request, ApiResponse re
     private static string Truncate(string body) => body.Length <= 300 ? body : body[..300] + "...";
 }
 
-/// <summary>JSON over one pooled HttpClient; a request given a step name is timed and counted by the recorder.</summary>
+/// <summary>JSON over one pooled HttpClient; a request given a step name is timed and counted by the recorder. Against
+/// the project every request carries a bearer token: the token of the user it names (<c>asUser</c>, signed in during
+/// set-up by <see cref="SignInAsync"/>), else the bootstrap admin's. The baseline has no accounts: nothing is sent.</summary>
 internal sealed class ApiClient : IDisposable
 {
+    /// <summary>The bootstrap admin of the tool's own server, and of the README's <c>dotnet run</c> (src/Api/appsettings.json).</summary>
+    public const string AdminEmail = "admin@example.com";
+    public const string AdminPassword = "admin-password";
+
+    /// <summary>The password of every user the tool registers.</summary>
+    public const string UserPassword = "bench-password";
+
     private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<long, string> _tokens = new();
+    private readonly Lazy<Task<string>> _adminToken;
 
     public ApiClient(Uri baseUrl, int maxConnections)
     {
@@ -41,37 +54,72 @@ internal sealed class ApiClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl, "api/v1/"), Timeout = TimeSpan.FromSeconds(60) };
+        _adminToken = new Lazy<Task<string>>(() => RequestTokenAsync(AdminEmail, AdminPassword, CancellationToken.None));
     }
+
+    /// <summary>False for the baseline, which has no accounts.</summary>
+    public bool SignsIn { get; init; } = true;
 
     public Uri BaseAddress => _http.BaseAddress!;
 
     public LoadRecorder? Recorder { get; set; }
 
-    public Task<ApiResponse> GetAsync(string path, string? step = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Get, path, null, step, cancellationToken);
+    public Task<ApiResponse> GetAsync(string path, string? step = null, CancellationToken cancellationToken = default, long? asUser = null) =>
+        SendAsync(HttpMethod.Get, path, null, step, asUser, cancellationToken);
 
-    public Task<ApiResponse> PostAsync(string path, object body, string? step = null, CancellationToken cancellationToken = default) =>
-        SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, JsonDefaults.Web), step, cancellationToken);
+    public Task<ApiResponse> PostAsync(string path, object body, string? step = null, CancellationToken cancellationToken = default,
+        long? asUser = null) =>
+        SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, JsonDefaults.Web), step, asUser, cancellationToken);
 
     /// <summary>Posts and insists on <paramref name="expectedStatus"/>: for set-up and checks, never timed.</summary>
-    public async Task<ApiResponse> PostExpectingAsync(string path, object body, int expectedStatus, CancellationToken cancellationToken = default)
+    public async Task<ApiResponse> PostExpectingAsync(string path, object body, int expectedStatus, CancellationToken cancellationToken = default,
+        long? asUser = null)
     {
-        var response = await PostAsync(path, body, null, cancellationToken).ConfigureAwait(false);
+        var response = await PostAsync(path, body, null, cancellationToken, asUser).ConfigureAwait(false);
         return response.Status == expectedStatus ? response : throw new UnexpectedResponseException($"POST /api/v1/{path}", response);
     }
 
-    public async Task<ApiResponse> GetExpectingAsync(string path, CancellationToken cancellationToken = default)
+    public async Task<ApiResponse> GetExpectingAsync(string path, CancellationToken cancellationToken = default, long? asUser = null)
     {
-        var response = await GetAsync(path, null, cancellationToken).ConfigureAwait(false);
+        var response = await GetAsync(path, null, cancellationToken, asUser).ConfigureAwait(false);
         return response.Status == 200 ? response : throw new UnexpectedResponseException($"GET /api/v1/{path}", response);
     }
 
-    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, string? step, CancellationToken cancellationToken)
+    /// <summary>Set-up, not timed: signs <paramref name="userId"/> in with <see cref="UserPassword"/> and keeps the token.</summary>
+    public async Task SignInAsync(long userId, string email, CancellationToken cancellationToken)
+    {
+        if (SignsIn)
+        {
+            _tokens[userId] = await RequestTokenAsync(email, UserPassword, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<string> RequestTokenAsync(string email, string password, CancellationToken cancellationToken)
+    {
+        var json = JsonSerializer.Serialize(new { email, password }, JsonDefaults.Web);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "auth/token") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var answer = new ApiResponse((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false));
+        return answer.Status == 200
+            ? answer.Json.GetProperty("accessToken").GetString()!
+            : throw new UnexpectedResponseException($"POST /api/v1/auth/token as {email}", answer);
+    }
+
+    private async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, string? step, long? asUser,
+        CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(method, path);
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        if (SignsIn)
+        {
+            var token = asUser is { } userId
+                ? _tokens.TryGetValue(userId, out var own) ? own : throw new InvalidOperationException($"User {userId} did not sign in.")
+                : await _adminToken.Value.ConfigureAwait(false);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         var recorder = step is null ? null : Recorder;

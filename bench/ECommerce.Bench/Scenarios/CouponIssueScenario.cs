@@ -25,7 +25,7 @@ internal sealed class CouponIssueScenario : Scenario
     public override int Items(ScenarioContext context) => _users.Length;
 
     public override Task RunItemAsync(ScenarioContext context, int item) =>
-        context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId = _users[item] }, "issue", context.CancellationToken);
+        context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId = _users[item] }, "issue", context.CancellationToken, asUser: _users[item]);
 
     public override long Unexpected(Load.LoadRecorder recorder) => Others(recorder, new Dictionary<string, int[]> { ["issue"] = [201, 409] });
 

@@ -37,9 +37,9 @@ internal sealed class FlashSaleScenario : Scenario
     public override async Task RunItemAsync(ScenarioContext context, int item)
     {
         var userId = _users[item];
-        await context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId }, "issue", context.CancellationToken).ConfigureAwait(false);
+        await context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId }, "issue", context.CancellationToken, asUser: userId).ConfigureAwait(false);
         await context.Client.PostAsync("orders", new { userId, items = new[] { new { productId = _productId, quantity = 1 } } }, "order",
-            context.CancellationToken).ConfigureAwait(false);
+            context.CancellationToken, asUser: userId).ConfigureAwait(false);
     }
 
     public override long Unexpected(Load.LoadRecorder recorder) =>

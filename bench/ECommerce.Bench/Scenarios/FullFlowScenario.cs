@@ -38,7 +38,7 @@ internal sealed class FullFlowScenario : Scenario
     public override async Task RunItemAsync(ScenarioContext context, int item)
     {
         var userId = _users[item];
-        var issue = await context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId }, "issue", context.CancellationToken)
+        var issue = await context.Client.PostAsync($"coupons/{_couponId}/issue", new { userId }, "issue", context.CancellationToken, asUser: userId)
             .ConfigureAwait(false);
         if (issue.Status != 201)
         {
@@ -50,10 +50,10 @@ internal sealed class FullFlowScenario : Scenario
             userId,
             items = new[] { new { productId = _productX, quantity = 1 }, new { productId = _productY, quantity = 1 } },
             couponId = _couponId,
-        }, "order", context.CancellationToken).ConfigureAwait(false);
+        }, "order", context.CancellationToken, asUser: userId).ConfigureAwait(false);
         if (order.Status == 201)
         {
-            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken)
+            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken, asUser: userId)
                 .ConfigureAwait(false);
         }
     }

@@ -42,10 +42,10 @@ internal sealed class OrderPaymentScenario : Scenario
         {
             userId,
             items = _products.Select(productId => new { productId, quantity = Quantity }).ToArray(),
-        }, "order", context.CancellationToken).ConfigureAwait(false);
+        }, "order", context.CancellationToken, asUser: userId).ConfigureAwait(false);
         if (order.Status == 201)
         {
-            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken)
+            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken, asUser: userId)
                 .ConfigureAwait(false);
         }
     }

@@ -12,9 +12,10 @@ internal static class Setup
         await LoadRunner.ForEachAsync(count, context.Concurrency, async i =>
         {
             var email = string.Create(CultureInfo.InvariantCulture, $"{prefix}-{context.RunId}-{i}@bench.example");
-            var user = await context.Client.PostExpectingAsync("users", new { name = $"Bench {prefix} {i}", email }, 201, context.CancellationToken)
-                .ConfigureAwait(false);
+            var user = await context.Client.PostExpectingAsync("users",
+                new { name = $"Bench {prefix} {i}", email, password = ApiClient.UserPassword }, 201, context.CancellationToken).ConfigureAwait(false);
             ids[i] = user.Long("userId");
+            await context.Client.SignInAsync(ids[i], email, context.CancellationToken).ConfigureAwait(false);
             if (charge > 0)
             {
                 await ChargeAsync(context, ids[i], charge).ConfigureAwait(false);
@@ -29,7 +30,7 @@ internal static class Setup
         for (var left = amount; left > 0; left -= 10_000_000)
         {
             await context.Client.PostExpectingAsync($"users/{userId}/balance/charge", new { amount = Math.Min(left, 10_000_000) }, 200,
-                context.CancellationToken).ConfigureAwait(false);
+                context.CancellationToken, asUser: userId).ConfigureAwait(false);
         }
     }
 
@@ -55,7 +56,7 @@ internal static class Setup
     public static async Task<long> CreateOrderAsync(ScenarioContext context, long userId, long productId, int quantity)
     {
         var order = await context.Client.PostExpectingAsync("orders", new { userId, items = new[] { new { productId, quantity } } }, 201,
-            context.CancellationToken).ConfigureAwait(false);
+            context.CancellationToken, asUser: userId).ConfigureAwait(false);
         return order.Long("orderId");
     }
 

@@ -34,7 +34,7 @@ internal sealed class TopProductsScenario : Scenario
             var productId = await Setup.CreateProductAsync(context, $"Ranked {i}", 100, 1_000).ConfigureAwait(false);
             var quantity = 11 + i;
             var orderId = await Setup.CreateOrderAsync(context, buyer, productId, quantity).ConfigureAwait(false);
-            await context.Client.PostExpectingAsync($"orders/{orderId}/payment", new { userId = buyer }, 200, context.CancellationToken)
+            await context.Client.PostExpectingAsync($"orders/{orderId}/payment", new { userId = buyer }, 200, context.CancellationToken, asUser: buyer)
                 .ConfigureAwait(false);
             _sold[productId] = quantity;
         }

@@ -39,8 +39,8 @@ internal sealed class WalletChargeUseScenario : Scenario
     public override int Items(ScenarioContext context) => context.Users;
 
     public override Task RunItemAsync(ScenarioContext context, int item) => item % 2 == 0
-        ? context.Client.PostAsync($"users/{_userId}/balance/charge", new { amount = ChargeAmount }, "charge", context.CancellationToken)
-        : context.Client.PostAsync($"orders/{_orders[item / 2]}/payment", new { userId = _userId }, "use", context.CancellationToken);
+        ? context.Client.PostAsync($"users/{_userId}/balance/charge", new { amount = ChargeAmount }, "charge", context.CancellationToken, asUser: _userId)
+        : context.Client.PostAsync($"orders/{_orders[item / 2]}/payment", new { userId = _userId }, "use", context.CancellationToken, asUser: _userId);
 
     public override long Unexpected(Load.LoadRecorder recorder) =>
         Others(recorder, new Dictionary<string, int[]> { ["charge"] = [200], ["use"] = [200] });

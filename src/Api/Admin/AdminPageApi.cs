@@ -1,3 +1,4 @@
+using ECommerce.Api.Identity;
 using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Silo.DataPlatform;
@@ -17,7 +18,8 @@ public sealed record AdminDeadLetter(Guid Id, string EventType, string Status, l
 public sealed record AdminDeadLettersResponse(int Open, int Total, IReadOnlyList<AdminDeadLetter> Newest);
 
 /// <summary>The product's own operations page at <c>/admin</c> and the JSON it polls under <c>/admin/api</c>: business
-/// figures only; the runtime's statistics belong to the runtime's dashboard.</summary>
+/// figures only; the runtime's statistics belong to the runtime's dashboard. Admins only, by the login page's cookie
+/// or a bearer token; a browser without either is sent to <c>/login</c>.</summary>
 public static class AdminPageApi
 {
     private const int TopProductsDays = 3;
@@ -38,9 +40,10 @@ public static class AdminPageApi
     {
         app.MapGet("/admin", (IWebHostEnvironment environment) =>
                 TypedResults.File(environment.WebRootFileProvider.GetFileInfo("admin/index.html").CreateReadStream(), "text/html; charset=utf-8"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .RequireAuthorization(AuthPolicies.AdminPage);
 
-        var api = app.MapGroup("/admin/api").WithTags("Admin");
+        var api = app.MapGroup("/admin/api").WithTags("Admin").RequireAuthorization(AuthPolicies.AdminPage);
         api.MapGet("/top-products", GetTopProductsAsync)
             .WithName("AdminTopProducts").WithSummary($"The storefront's ranking: top {TopProductsCount} of the last {TopProductsDays} days.");
         api.MapGet("/outbox", GetOutboxAsync)

@@ -1,4 +1,5 @@
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Silo.DataPlatform;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -25,7 +26,10 @@ public static class DeadLettersApi
 
     public static IEndpointRouteBuilder MapDeadLettersApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/admin/dead-letters").WithTags("Admin");
+        var group = routes.MapGroup("/api/v1/admin/dead-letters").WithTags("Admin")
+            .RequireAuthorization(AuthPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapGet("", ListAsync);
         group.MapPost("/{id:guid}/replay", ReplayAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,9 +12,14 @@ public static class CouponsApi
     {
         var group = routes.MapGroup("/api/v1/coupons").WithTags("Coupons")
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("", CreateCouponAsync);
-        group.MapGet("/{couponId}", GetCouponAsync);
-        group.MapPost("/{couponId}/issue", IssueCouponAsync).ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("", CreateCouponAsync).RequireAuthorization(AuthPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("/{couponId}", GetCouponAsync).AllowAnonymous();
+        group.MapPost("/{couponId}/issue", IssueCouponAsync).ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthPolicies.User)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 
@@ -44,14 +51,20 @@ public static class CouponsApi
             : validation.ToProblem();
     }
 
-    /// <summary>First come, first served; the coupon grain decides, one user at a time.</summary>
-    public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem>> IssueCouponAsync(
-        long couponId, IssueCouponRequest request, IGrainFactory grains)
+    /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
+    /// themselves only.</summary>
+    public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem, ProblemHttpResult>> IssueCouponAsync(
+        long couponId, IssueCouponRequest request, IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(couponId, "couponId").Id(request.UserId, "userId");
         if (!validation.IsValid)
         {
             return validation.ToProblem();
+        }
+
+        if (!caller.Is(request.UserId!.Value))
+        {
+            return Caller.Forbidden(request.UserId.Value);
         }
 
         var issued = await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(request.UserId!.Value);

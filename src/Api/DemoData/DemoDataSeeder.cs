@@ -1,5 +1,7 @@
+using ECommerce.Api.Identity;
 using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Api.DemoData;
@@ -21,13 +23,17 @@ public static class DemoDataExtensions
     }
 }
 
-/// <summary>Seeds 20 products, one coupon of 100 and three funded users, once per database: every entity's id is
+/// <summary>Seeds 20 products, one coupon of 100 and three funded users who sign in as <c>demo{i}@example.com</c> with
+/// <see cref="Password"/>, once per database: every entity's id is
 /// reserved under its own idempotency key and every grain step is idempotent, so a start-up that crashed half-way
 /// finishes the same entities on the next start instead of adding new ones.</summary>
-internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOptions> options, ILogger<DemoDataSeeder> logger)
-    : IStartupTask
+internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOptions> options, IPasswordHasher<Account> hasher,
+    ILogger<DemoDataSeeder> logger) : IStartupTask
 {
     private const string Version = "v1";
+
+    /// <summary>Listed in the README: demo users are for trying the API, not for a shop with real money.</summary>
+    public static string Password(int user) => $"demo-password-{user}";
 
     // Fixed, so a re-run after a crash creates exactly the same coupon.
     private static readonly DateTimeOffset CouponExpiry = new(2099, 12, 31, 0, 0, 0, TimeSpan.Zero);
@@ -58,7 +64,7 @@ internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOpti
         {
             var userId = await ReserveIdAsync($"user:{i}", IdSequences.User);
             var user = grains.GetGrain<IUserGrain>(userId);
-            await user.RegisterAsync($"Demo user {i}", $"demo{i}@example.com");
+            await user.RegisterAsync($"Demo user {i}", $"demo{i}@example.com", hasher.HashPassword(Account.Any, Password(i)));
             await user.ChargeAsync(i * 100_000, requestId: $"demo-data:charge:{i}");
         }
 

@@ -12,6 +12,10 @@ public static class ErrorCodes
     public const string InternalError = "INTERNAL_ERROR";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
     public const string IdempotencyKeyInProgress = "IDEMPOTENCY_KEY_IN_PROGRESS";
+    public const string Unauthenticated = "UNAUTHENTICATED";
+    public const string Forbidden = "FORBIDDEN";
+    public const string InvalidCredentials = "INVALID_CREDENTIALS";
+    public const string TooManySignInFailures = "TOO_MANY_SIGN_IN_FAILURES";
 
     public const string Extension = "code";
 
@@ -19,6 +23,8 @@ public static class ErrorCodes
     public static string ForStatus(int status) => status switch
     {
         StatusCodes.Status400BadRequest => MalformedRequest,
+        StatusCodes.Status401Unauthorized => Unauthenticated,
+        StatusCodes.Status403Forbidden => Forbidden,
         StatusCodes.Status404NotFound => NotFound,
         StatusCodes.Status405MethodNotAllowed => MethodNotAllowed,
         StatusCodes.Status413PayloadTooLarge => PayloadTooLarge,

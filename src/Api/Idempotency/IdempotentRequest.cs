@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,7 +32,8 @@ internal static class IdempotentRequest
         validation.Check(key is null || (key.Length is > 0 and <= MaxKeyLength && key.All(c => c is >= '!' and <= '~')),
             Header, $"{Header} must be 1..{MaxKeyLength} visible ASCII characters.");
 
-    /// <param name="scope">Separates keys of different operations.</param>
+    /// <param name="scope">Separates keys of different operations; keys are also separate per signed-in user, so one
+    /// user's key never meets another's.</param>
     /// <param name="request">Everything that identifies the request (route ids and body): its fingerprint.</param>
     /// <param name="idSequence">Reserve one id from this sequence for the run (the same id on every retry of a key).</param>
     /// <param name="run">Does the work with the reserved id (0 when none was asked for).</param>
@@ -45,7 +47,8 @@ internal static class IdempotentRequest
         }
 
         var fingerprint = Fingerprint(scope, request);
-        var keyGrain = grains.GetGrain<IIdempotencyGrain>($"{scope}:{key}");
+        var owner = http.User.UserId() ?? throw new InvalidOperationException("An idempotent request needs a signed-in user.");
+        var keyGrain = grains.GetGrain<IIdempotencyGrain>($"{scope}:{owner}:{key}");
         var ticket = await keyGrain.BeginAsync(fingerprint, idSequence);
         switch (ticket.Outcome)
         {

@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Api.Idempotency;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +14,10 @@ public static class OrdersApi
     {
         var group = routes.MapGroup("/api/v1/orders").WithTags("Orders")
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthPolicies.User)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         group.MapPost("", CreateOrderAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapGet("/{orderId}", GetOrderAsync);
         group.MapPost("/{orderId}/payment", PayOrderAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
@@ -21,7 +26,8 @@ public static class OrdersApi
     }
 
     /// <summary>With an Idempotency-Key the order id is reserved on the key's first sight, so a retry after a crash
-    /// re-runs creation on the same order, which the order grain answers with the order it already holds.</summary>
+    /// re-runs creation on the same order, which the order grain answers with the order it already holds. Only for
+    /// the caller's own <c>userId</c>; the coupon is then the caller's own copy.</summary>
     public static async Task<Results<Created<OrderResponse>, ValidationProblem, ProblemHttpResult>> CreateOrderAsync(
         CreateOrderRequest request, [FromHeader(Name = IdempotentRequest.Header)] string? idempotencyKey,
         IGrainFactory grains, HttpContext http)
@@ -30,6 +36,11 @@ public static class OrdersApi
         if (!validation.IsValid)
         {
             return validation.ToProblem();
+        }
+
+        if (!http.User.Is(request.UserId!.Value))
+        {
+            return Caller.Forbidden(request.UserId.Value);
         }
 
         var items = request.Items!.Select(i => new OrderItemRequest(i!.ProductId!.Value, (int)i.Quantity!.Value)).ToList();
@@ -42,13 +53,20 @@ public static class OrdersApi
             : TypedResults.Created($"/api/v1/orders/{result.Value!.OrderId}", result.Value);
     }
 
+    /// <summary>The order's own user, or an admin; to anyone else another user's order does not exist.</summary>
     public static async Task<Results<Ok<OrderResponse>, ValidationProblem>> GetOrderAsync(long orderId,
-        IGrainFactory grains)
+        IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(orderId, "orderId");
-        return validation.IsValid
-            ? TypedResults.Ok(OrderResponse.From(await grains.GetGrain<IOrderGrain>(orderId).GetAsync()))
-            : validation.ToProblem();
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var order = await grains.GetGrain<IOrderGrain>(orderId).GetAsync();
+        return caller.CanRead(order.UserId)
+            ? TypedResults.Ok(OrderResponse.From(order))
+            : throw DomainErrors.NotFound(DomainErrors.OrderNotFound, "Order", orderId);
     }
 
     public static async Task<Results<Ok<PaymentResponse>, ValidationProblem, ProblemHttpResult>> PayOrderAsync(
@@ -61,19 +79,29 @@ public static class OrdersApi
             return validation.ToProblem();
         }
 
+        if (!http.User.Is(request.UserId!.Value))
+        {
+            return Caller.Forbidden(request.UserId.Value);
+        }
+
         var result = await IdempotentRequest.RunAsync(http, grains, "payment", idempotencyKey,
             new { orderId, request.UserId }, idSequence: null, StatusCodes.Status200OK,
             async _ => PaymentResponse.From(await grains.GetGrain<IOrderGrain>(orderId).PayAsync(request.UserId!.Value)));
         return result.Problem is { } problem ? problem : TypedResults.Ok(result.Value!);
     }
 
-    public static async Task<Results<Ok<OrderResponse>, ValidationProblem>> CancelOrderAsync(long orderId,
-        OrderUserRequest request, IGrainFactory grains)
+    public static async Task<Results<Ok<OrderResponse>, ValidationProblem, ProblemHttpResult>> CancelOrderAsync(long orderId,
+        OrderUserRequest request, IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(orderId, "orderId").Id(request.UserId, "userId");
         if (!validation.IsValid)
         {
             return validation.ToProblem();
+        }
+
+        if (!caller.Is(request.UserId!.Value))
+        {
+            return Caller.Forbidden(request.UserId.Value);
         }
 
         var order = await grains.GetGrain<IOrderGrain>(orderId).CancelAsync(request.UserId!.Value);

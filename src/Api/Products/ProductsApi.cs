@@ -1,4 +1,5 @@
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,13 +10,18 @@ public static class ProductsApi
     public static IEndpointRouteBuilder MapProductsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/products").WithTags("Products");
-        group.MapPost("", CreateProductAsync);
-        group.MapGet("", ListProductsAsync);
-        group.MapGet("/top", GetTopProductsAsync).ProducesProblem(StatusCodes.Status400BadRequest);
-        group.MapGet("/{productId}", GetProductAsync).ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPost("", CreateProductAsync).RequireAuthorization(AuthPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("", ListProductsAsync).AllowAnonymous();
+        group.MapGet("/top", GetTopProductsAsync).ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous();
+        group.MapGet("/{productId}", GetProductAsync).ProducesProblem(StatusCodes.Status404NotFound).AllowAnonymous();
         group.MapPost("/{productId}/stock", AdjustStockAsync)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .RequireAuthorization(AuthPolicies.Admin)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return routes;
     }
 

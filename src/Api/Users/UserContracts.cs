@@ -2,7 +2,8 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Api.Users;
 
-public sealed record CreateUserRequest(string? Name, string? Email);
+/// <param name="Password">At least 8 characters; stored only as a salted hash.</param>
+public sealed record CreateUserRequest(string? Name, string? Email, string? Password);
 
 public sealed record UserResponse(long UserId, string Name, string Email)
 {

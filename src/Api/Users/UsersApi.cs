@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using ECommerce.Api.Errors;
+using ECommerce.Api.Identity;
 using ECommerce.Api.Idempotency;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ECommerce.Api.Users;
@@ -11,8 +14,11 @@ public static class UsersApi
     public static IEndpointRouteBuilder MapUsersApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/users").WithTags("Users")
-            .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapPost("", CreateUserAsync).ProducesProblem(StatusCodes.Status409Conflict);
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .RequireAuthorization(AuthPolicies.User)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapPost("", CreateUserAsync).ProducesProblem(StatusCodes.Status409Conflict).AllowAnonymous();
         group.MapGet("/{userId}", GetUserAsync);
         group.MapGet("/{userId}/balance", GetBalanceAsync);
         group.MapPost("/{userId}/balance/charge", ChargeAsync)
@@ -24,39 +30,54 @@ public static class UsersApi
     }
 
     public static async Task<Results<Created<UserResponse>, ValidationProblem>> CreateUserAsync(
-        CreateUserRequest request, IGrainFactory grains)
+        CreateUserRequest request, IGrainFactory grains, IPasswordHasher<Account> hasher)
     {
         var validation = new RequestValidation()
             .Required(request.Name, "name")
-            .Required(request.Email, "email");
+            .Required(request.Email, "email")
+            .Check(request.Password is { Length: >= Account.MinPasswordLength and <= Account.MaxPasswordLength }, "password",
+                $"password must have {Account.MinPasswordLength}..{Account.MaxPasswordLength} characters.");
         if (!validation.IsValid)
         {
             return validation.ToProblem();
         }
 
+        var passwordHash = hasher.HashPassword(Account.Any, request.Password!);
         var userId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.User).NextIdAsync();
-        var profile = await grains.GetGrain<IUserGrain>(userId).RegisterAsync(request.Name!, request.Email!);
+        var profile = await grains.GetGrain<IUserGrain>(userId).RegisterAsync(request.Name!, request.Email!, passwordHash);
         return TypedResults.Created($"/api/v1/users/{userId}", UserResponse.From(profile));
     }
 
-    public static async Task<Results<Ok<UserResponse>, ValidationProblem>> GetUserAsync(long userId, IGrainFactory grains)
+    public static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> GetUserAsync(long userId,
+        IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(userId, "userId");
-        return validation.IsValid
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        return caller.CanRead(userId)
             ? TypedResults.Ok(UserResponse.From(await grains.GetGrain<IUserGrain>(userId).GetAsync()))
-            : validation.ToProblem();
+            : Caller.Forbidden(userId);
     }
 
-    public static async Task<Results<Ok<BalanceResponse>, ValidationProblem>> GetBalanceAsync(long userId,
-        IGrainFactory grains)
+    public static async Task<Results<Ok<BalanceResponse>, ValidationProblem, ProblemHttpResult>> GetBalanceAsync(long userId,
+        IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(userId, "userId");
-        return validation.IsValid
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        return caller.CanRead(userId)
             ? TypedResults.Ok(BalanceResponse.From(await grains.GetGrain<IUserGrain>(userId).GetBalanceAsync()))
-            : validation.ToProblem();
+            : Caller.Forbidden(userId);
     }
 
-    /// <summary>With an Idempotency-Key the key is also the wallet's request id, so even a re-run charges once.</summary>
+    /// <summary>With an Idempotency-Key the key is also the wallet's request id, so even a re-run charges once.
+    /// Only the wallet's own user may charge it.</summary>
     public static async Task<Results<Ok<BalanceResponse>, ValidationProblem, ProblemHttpResult>> ChargeAsync(
         long userId, ChargeRequest request, [FromHeader(Name = IdempotentRequest.Header)] string? idempotencyKey,
         IGrainFactory grains, HttpContext http)
@@ -73,6 +94,11 @@ public static class UsersApi
             return amountCheck.ToProblem(DomainErrors.InvalidAmount);
         }
 
+        if (!http.User.Is(userId))
+        {
+            return Caller.Forbidden(userId);
+        }
+
         var result = await IdempotentRequest.RunAsync(http, grains, "charge", idempotencyKey,
             new { userId, request.Amount }, idSequence: null, StatusCodes.Status200OK,
             async _ => BalanceResponse.From(
@@ -80,8 +106,8 @@ public static class UsersApi
         return result.Problem is { } problem ? problem : TypedResults.Ok(result.Value!);
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<BalanceHistoryResponse>>, ValidationProblem>> GetHistoryAsync(
-        long userId, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<BalanceHistoryResponse>>, ValidationProblem, ProblemHttpResult>> GetHistoryAsync(
+        long userId, IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(userId, "userId");
         if (!validation.IsValid)
@@ -89,17 +115,27 @@ public static class UsersApi
             return validation.ToProblem();
         }
 
+        if (!caller.CanRead(userId))
+        {
+            return Caller.Forbidden(userId);
+        }
+
         var history = await grains.GetGrain<IUserGrain>(userId).GetHistoryAsync();
         return TypedResults.Ok<IReadOnlyList<BalanceHistoryResponse>>(history.Select(BalanceHistoryResponse.From).ToList());
     }
 
-    public static async Task<Results<Ok<IReadOnlyList<UserCouponResponse>>, ValidationProblem>> GetCouponsAsync(
-        long userId, IGrainFactory grains)
+    public static async Task<Results<Ok<IReadOnlyList<UserCouponResponse>>, ValidationProblem, ProblemHttpResult>> GetCouponsAsync(
+        long userId, IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = new RequestValidation().Id(userId, "userId");
         if (!validation.IsValid)
         {
             return validation.ToProblem();
+        }
+
+        if (!caller.CanRead(userId))
+        {
+            return Caller.Forbidden(userId);
         }
 
         var couponIds = await grains.GetGrain<IUserGrain>(userId).GetCouponIdsAsync();

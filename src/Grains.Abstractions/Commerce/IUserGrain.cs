@@ -9,6 +9,10 @@ public sealed record UserProfile(long UserId, string Name, string Email, DateTim
 [GenerateSerializer, Immutable]
 public sealed record WalletBalance(long UserId, long Balance);
 
+/// <summary>What signing in needs: the salted password hash (never shown by an endpoint) and the roles.</summary>
+[GenerateSerializer, Immutable]
+public sealed record UserCredentials(long UserId, string? PasswordHash, bool IsAdmin);
+
 [GenerateSerializer, Immutable]
 public sealed record DebitResult(long UserId, long OrderId, long Amount, long BalanceAfter);
 
@@ -27,9 +31,18 @@ public sealed record BalanceHistoryEntry(
 /// order grain, so the call graph stays acyclic.</summary>
 public interface IUserGrain : IGrainWithIntegerKey
 {
-    /// <summary>Registers the user and claims the email; repeating it with the same data returns the same profile.</summary>
+    /// <summary>Registers the user and claims the email; repeating it with the same name and email returns the same
+    /// profile and keeps the first password hash and role. Without a hash the account cannot sign in.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED, EMAIL_TAKEN, USER_ALREADY_REGISTERED (other data).</exception>
-    Task<UserProfile> RegisterAsync(string name, string email);
+    Task<UserProfile> RegisterAsync(string name, string email, string? passwordHash = null, bool isAdmin = false);
+
+    /// <summary>The stored hash and role, or null while unregistered.</summary>
+    Task<UserCredentials?> GetCredentialsAsync();
+
+    /// <summary>Stores <paramref name="newHash"/> only while the stored hash is still <paramref name="currentHash"/> (a
+    /// sign-in upgrading a hash made at a lower cost); a no-op otherwise.</summary>
+    /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
+    Task ReplacePasswordHashAsync(string currentHash, string newHash);
 
     /// <exception cref="DomainException">USER_NOT_FOUND.</exception>
     Task<UserProfile> GetAsync();

@@ -20,10 +20,14 @@ public sealed class AdminPageTests(SqliteApi factory) : IClassFixture<SqliteApi>
         factory.StartServer();
         var baseAddress = factory.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Single().Replace("localhost", "127.0.0.1", StringComparison.Ordinal);
-        var api = new ApiClient(new HttpClient { BaseAddress = new Uri(baseAddress) });
+        var api = new ApiClient(new HttpClient { BaseAddress = new Uri(baseAddress) }, factory.Accounts);
         await using var browser = await ChromeDriver.StartAsync();
 
+        // An anonymous visit is sent to the login form, which comes back to the page once the admin signed in.
         await browser.NavigateAsync($"{baseAddress}/admin");
+        await Eventually.WaitAsync(() => browser.EvaluateAsync("return location.pathname;"), p => p == "/login", PageTimeout, "sent to /login");
+        await browser.SignInAsync(TestAccounts.AdminEmail, TestAccounts.AdminPassword);
+        await Eventually.WaitAsync(() => browser.EvaluateAsync("return location.pathname;"), p => p == "/admin", PageTimeout, "back on /admin");
         await Eventually.WaitAsync(() => browser.TextAsync("#status"), s => s.StartsWith("updated", StringComparison.Ordinal), PageTimeout, "updated");
 
         var user = await api.CreateUserAsync("Admin browser");
@@ -48,5 +52,10 @@ public sealed class AdminPageTests(SqliteApi factory) : IClassFixture<SqliteApi>
         Assert.Equal("false,true,true", latency);
         Assert.NotEqual("–", await browser.TextAsync("#error-rate"));
         await browser.SaveScreenshotAsync(Path.Combine(AppContext.BaseDirectory, "screenshots", "admin.png"));
+
+        // The same sign-in opens Orleans's dashboard.
+        await browser.NavigateAsync($"{baseAddress}/dashboard/");
+        await Eventually.WaitAsync(() => browser.EvaluateAsync("return location.pathname + ' ' + document.title;"),
+            p => p == "/dashboard/ Orleans Dashboard", PageTimeout, "on the dashboard");
     }
 }

@@ -45,6 +45,13 @@ public sealed class ChromeDriver : IAsyncDisposable
 
     public async Task NavigateAsync(string url) => await CommandAsync(HttpMethod.Post, "url", new JsonObject { ["url"] = url });
 
+    /// <summary>Fills the /login form the browser is on and submits it.</summary>
+    public async Task SignInAsync(string email, string password) =>
+        await EvaluateAsync(
+            $"document.querySelector('#email').value = {JsonSerializer.Serialize(email)}; " +
+            $"document.querySelector('#password').value = {JsonSerializer.Serialize(password)}; " +
+            "setTimeout(() => document.querySelector('form').submit(), 0); return 'submitted';");
+
     /// <summary>Runs <paramref name="script"/> in the page and returns its result as text.</summary>
     public async Task<string> EvaluateAsync(string script)
     {

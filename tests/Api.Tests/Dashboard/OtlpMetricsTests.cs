@@ -26,7 +26,7 @@ public sealed class OtlpMetricsTests(SqliteApi factory) : IClassFixture<SqliteAp
                 ["Otlp:Protocol"] = "HttpProtobuf",
                 ["Otlp:ExportInterval"] = "00:00:00.200",
             })));
-        var api = new ApiClient(app.CreateClient());
+        var api = new ApiClient(app.CreateClient(), factory.Accounts);
 
         await api.CreateUserAsync();
 

@@ -8,14 +8,41 @@ using ECommerce.Api.Users;
 
 namespace ECommerce.Api.Tests.Infrastructure;
 
-/// <summary>The API's endpoints as calls. Helpers that return a body assert the success status first.</summary>
-public sealed class ApiClient(HttpClient http)
+/// <summary>The API's endpoints as calls, each with a bearer token: a helper that names a user sends that user's
+/// token (the user must have been made by <see cref="CreateUserAsync"/>), the rest send the bootstrap admin's, or the
+/// token of the user chosen with <see cref="As"/>. Helpers that return a body assert the success status first.</summary>
+public sealed class ApiClient
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public HttpClient Http => http;
+    private readonly HttpClient _http;
+    private readonly long? _actingAs;
 
-    public Task<HttpResponseMessage> PostAsync(string path, object body, string? idempotencyKey = null)
+    public ApiClient(HttpClient http, TestAccounts accounts) : this(http, accounts, actingAs: null)
+    {
+    }
+
+    private ApiClient(HttpClient http, TestAccounts accounts, long? actingAs)
+    {
+        _http = http;
+        Accounts = accounts;
+        _actingAs = actingAs;
+    }
+
+    /// <summary>Without a token: what the API answers to anyone.</summary>
+    public HttpClient Http => _http;
+
+    public TestAccounts Accounts { get; }
+
+    /// <summary>The same client, sending <paramref name="userId"/>'s token with the calls that name no user.</summary>
+    public ApiClient As(long userId) => new(_http, Accounts, userId);
+
+    public Task<HttpResponseMessage> PostAsync(string path, object body, string? idempotencyKey = null) =>
+        PostAsUserAsync(_actingAs, path, body, idempotencyKey);
+
+    public Task<HttpResponseMessage> GetAsync(string path) => GetAsUserAsync(_actingAs, path);
+
+    private async Task<HttpResponseMessage> PostAsUserAsync(long? userId, string path, object body, string? idempotencyKey = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
         if (idempotencyKey is not null)
@@ -23,10 +50,19 @@ public sealed class ApiClient(HttpClient http)
             request.Headers.Add("Idempotency-Key", idempotencyKey);
         }
 
-        return http.SendAsync(request);
+        return await SendAsync(request, userId);
     }
 
-    public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(path);
+    private Task<HttpResponseMessage> GetAsUserAsync(long? userId, string path) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), userId);
+
+    /// <summary>Sends <paramref name="request"/> with <paramref name="userId"/>'s token, or the admin's when null.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, long? userId)
+    {
+        var token = userId is { } id ? await Accounts.TokenOfAsync(_http, id) : await Accounts.AdminTokenAsync(_http);
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request);
+    }
 
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {
@@ -35,13 +71,19 @@ public sealed class ApiClient(HttpClient http)
         return JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidOperationException("Empty body.");
     }
 
-    public async Task<UserResponse> CreateUserAsync(string? name = null) =>
-        await ReadAsync<UserResponse>(
-            await PostAsync("/api/v1/users", new { name = name ?? "Tester", email = $"{Guid.NewGuid():N}@example.com" }),
+    /// <summary>Registers a user with <see cref="TestAccounts.UserPassword"/>; later calls naming the user sign in as them.</summary>
+    public async Task<UserResponse> CreateUserAsync(string? name = null)
+    {
+        var email = $"{Guid.NewGuid():N}@example.com";
+        var user = await ReadAsync<UserResponse>(
+            await _http.PostAsJsonAsync("/api/v1/users", new { name = name ?? "Tester", email, password = TestAccounts.UserPassword }, Json),
             HttpStatusCode.Created);
+        Accounts.Remember(user.UserId, email);
+        return user;
+    }
 
     public Task<HttpResponseMessage> ChargeRawAsync(long userId, long amount, string? idempotencyKey = null) =>
-        PostAsync($"/api/v1/users/{userId}/balance/charge", new { amount }, idempotencyKey);
+        PostAsUserAsync(userId, $"/api/v1/users/{userId}/balance/charge", new { amount }, idempotencyKey);
 
     public async Task<UserResponse> GetUserAsync(long userId) =>
         await ReadAsync<UserResponse>(await GetAsync($"/api/v1/users/{userId}"), HttpStatusCode.OK);
@@ -82,14 +124,14 @@ public sealed class ApiClient(HttpClient http)
         await ReadAsync<CouponResponse>(await GetAsync($"/api/v1/coupons/{couponId}"), HttpStatusCode.OK);
 
     public Task<HttpResponseMessage> IssueCouponRawAsync(long couponId, long userId) =>
-        PostAsync($"/api/v1/coupons/{couponId}/issue", new { userId });
+        PostAsUserAsync(userId, $"/api/v1/coupons/{couponId}/issue", new { userId });
 
     public async Task<IssuedCouponResponse> IssueCouponAsync(long couponId, long userId) =>
         await ReadAsync<IssuedCouponResponse>(await IssueCouponRawAsync(couponId, userId), HttpStatusCode.Created);
 
     public Task<HttpResponseMessage> CreateOrderRawAsync(long userId, IEnumerable<(long ProductId, int Quantity)> items,
         long? couponId = null, string? idempotencyKey = null) =>
-        PostAsync("/api/v1/orders",
+        PostAsUserAsync(userId, "/api/v1/orders",
             new { userId, items = items.Select(i => new { productId = i.ProductId, quantity = i.Quantity }), couponId },
             idempotencyKey);
 
@@ -101,11 +143,11 @@ public sealed class ApiClient(HttpClient http)
         await ReadAsync<OrderResponse>(await GetAsync($"/api/v1/orders/{orderId}"), HttpStatusCode.OK);
 
     public Task<HttpResponseMessage> PayRawAsync(long orderId, long userId, string? idempotencyKey = null) =>
-        PostAsync($"/api/v1/orders/{orderId}/payment", new { userId }, idempotencyKey);
+        PostAsUserAsync(userId, $"/api/v1/orders/{orderId}/payment", new { userId }, idempotencyKey);
 
     public async Task<PaymentResponse> PayAsync(long orderId, long userId) =>
         await ReadAsync<PaymentResponse>(await PayRawAsync(orderId, userId), HttpStatusCode.OK);
 
     public Task<HttpResponseMessage> CancelRawAsync(long orderId, long userId) =>
-        PostAsync($"/api/v1/orders/{orderId}/cancel", new { userId });
+        PostAsUserAsync(userId, $"/api/v1/orders/{orderId}/cancel", new { userId });
 }

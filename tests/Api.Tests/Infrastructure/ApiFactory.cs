@@ -14,7 +14,10 @@ public abstract class ApiFactory(TestDatabase database, TimeSpan paymentTimeout)
     /// <summary>Settings of the database, for a second process over the same data.</summary>
     public IReadOnlyDictionary<string, string?> DatabaseSettings => _databaseSettings;
 
-    public ApiClient CreateApi() => new(CreateClient());
+    /// <summary>The accounts of this API's database.</summary>
+    public TestAccounts Accounts { get; } = new();
+
+    public ApiClient CreateApi() => new(CreateClient(), Accounts);
 
     public async Task InitializeAsync()
     {
@@ -33,7 +36,7 @@ public abstract class ApiFactory(TestDatabase database, TimeSpan paymentTimeout)
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        var settings = new Dictionary<string, string?>(_databaseSettings)
+        var settings = new Dictionary<string, string?>(_databaseSettings.Concat(TestAccounts.Settings))
         {
             ["DemoData:Enabled"] = "false",
             ["Orders:PaymentTimeout"] = paymentTimeout.ToString("c"),

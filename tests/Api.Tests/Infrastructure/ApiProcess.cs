@@ -14,16 +14,18 @@ public sealed class ApiProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private ApiProcess(Process process, Uri baseAddress)
+    private ApiProcess(Process process, Uri baseAddress, TestAccounts accounts)
     {
         _process = process;
-        Api = new ApiClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) });
+        Api = new ApiClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }, accounts);
     }
 
     public ApiClient Api { get; }
 
-    /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers.</summary>
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory)
+    /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers; its client
+    /// signs in with <paramref name="accounts"/>, those of that database.</summary>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
+        TestAccounts accounts)
     {
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -42,13 +44,13 @@ public sealed class ApiProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Cluster__SiloPort"] = "0";
         start.Environment["Cluster__GatewayPort"] = "0";
-        foreach (var (key, value) in settings)
+        foreach (var (key, value) in TestAccounts.Settings.Concat(settings))
         {
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The API process did not start.");
-        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"));
+        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"), accounts);
         process.OutputDataReceived += (_, line) => api.Remember(line.Data);
         process.ErrorDataReceived += (_, line) => api.Remember(line.Data);
         process.BeginOutputReadLine();
@@ -119,7 +121,8 @@ public sealed class ApiProcess : IAsyncDisposable
 
             try
             {
-                if ((await Api.GetAsync("/api/v1/products?size=1")).StatusCode == HttpStatusCode.OK)
+                // Anonymous: the product list is public, and no sign-in is tried before the API answers.
+                if ((await Api.Http.GetAsync("/api/v1/products?size=1")).StatusCode == HttpStatusCode.OK)
                 {
                     return;
                 }

@@ -6,6 +6,9 @@ public abstract class ChildProcessTests(TestDatabase database, string name) : IA
 {
     protected string WorkingDirectory { get; } = Path.Combine(Path.GetTempPath(), name, Guid.NewGuid().ToString("N"));
 
+    /// <summary>The accounts of the class's database, for every process started over it.</summary>
+    protected TestAccounts Accounts { get; } = new();
+
     /// <summary>The settings that select the class's database.</summary>
     protected IReadOnlyDictionary<string, string?> Settings { get; private set; } = new Dictionary<string, string?>();
 

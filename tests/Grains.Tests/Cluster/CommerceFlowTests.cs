@@ -16,6 +16,24 @@ public abstract class CommerceFlowTests(CommerceClusterFixture fixture)
     private readonly IGrainFactory _grains = fixture.Grains;
 
     [StorageFact]
+    public async Task ARegistrationKeepsItsPasswordHashAndRoleAndAHashIsReplacedOnlyWhileItIsTheOneStored()
+    {
+        var userId = await _grains.NextIdAsync(IdSequences.User);
+        var user = _grains.GetGrain<IUserGrain>(userId);
+        var email = $"{Guid.NewGuid():N}@example.com";
+        Assert.Null(await user.GetCredentialsAsync());
+
+        await user.RegisterAsync("Kim", email, "hash-1", isAdmin: true);
+        await user.RegisterAsync("Kim", email, "hash-of-a-repeat");
+        await user.ReplacePasswordHashAsync("not-the-stored-hash", "hash-x");
+        var kept = await user.GetCredentialsAsync();
+        await user.ReplacePasswordHashAsync("hash-1", "hash-2");
+
+        Assert.Equal(new UserCredentials(userId, "hash-1", true), kept);
+        Assert.Equal(new UserCredentials(userId, "hash-2", true), await user.GetCredentialsAsync());
+    }
+
+    [StorageFact]
     public async Task TheFullFlowRegistersChargesIssuesOrdersAndPaysWithExactAmountsAndHistory()
     {
         var userId = await _grains.NextIdAsync(IdSequences.User);

@@ -8,7 +8,7 @@ public sealed class WalletRulesTests
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
     private static UserState Wallet(long balance) =>
-        new UserState().Register("kim", "kim@example.com", Now).Charge(balance, null, Now).State;
+        new UserState().Register("kim", "kim@example.com", passwordHash: null, isAdmin: false, Now).Charge(balance, null, Now).State;
 
     [Theory]
     [InlineData(0)]
