@@ -1,21 +1,34 @@
 using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Events;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace ECommerce.Grains;
 
-/// <summary>Counts paid orders per business day and product and answers the top sellers from memory. Each event's
-/// counts and its id are stored in one write, so a redelivered event is never counted twice, even after a restart.</summary>
+/// <summary>Counts paid orders per business day and product and answers the top sellers from memory. It consumes the
+/// paid-orders stream implicitly; each event's counts and its id are stored in one write before the delivery is
+/// acknowledged, so a redelivered event is never counted twice, even after a restart.</summary>
 [Reentrant]
-public sealed class ProductRankingGrain(
+[ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
+public sealed partial class ProductRankingGrain(
     [PersistentState("ranking", GrainStorage.Name)] IPersistentState<ProductRankingState> state,
     IOptions<RankingOptions> options,
     IOptions<GroupCommitOptions> groupCommit,
-    TimeProvider timeProvider) : Grain, IProductRankingGrain
+    CrashPoints crashPoints,
+    TimeProvider timeProvider,
+    ILogger<ProductRankingGrain> logger) : Grain, IProductRankingGrain, IStreamSubscriptionObserver, IAsyncObserver<OrderPaidEvent>
 {
+    public const string ConsumerName = "product-ranking";
+
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    private readonly ILogger _logger = logger;
     private GroupCommit<ProductRankingState> _commit = null!;
+    private StreamConsumerProgress _progress = new(ConsumerName, 0, 0, null, null);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -28,21 +41,45 @@ public sealed class ProductRankingGrain(
 
     private DateOnly Today => BusinessDay(timeProvider.GetUtcNow());
 
-    public async Task RecordPaidOrderAsync(Guid eventId, OrderPaid order)
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<OrderPaidEvent>().ResumeAsync(this);
+
+    /// <summary>Returns only once the event's counts are stored: the provider redelivers whatever it was not told of.</summary>
+    public async Task OnNextAsync(OrderPaidEvent item, StreamSequenceToken? token = null)
+    {
+        crashPoints.Reach(StreamCrashPoints.RankingReceived);
+        var counted = await RecordAsync(item.EventId, item.Order);
+        _progress = counted
+            ? _progress with { Consumed = _progress.Consumed + 1, LastEventAt = item.Order.PaidAt, LastHandledAt = timeProvider.GetUtcNow() }
+            : _progress with { Duplicates = _progress.Duplicates + 1 };
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex);
+        return Task.CompletedTask;
+    }
+
+    public async Task RecordPaidOrderAsync(Guid eventId, OrderPaid order) => await RecordAsync(eventId, order);
+
+    /// <returns>False for an event already counted (or too old to count).</returns>
+    private async Task<bool> RecordAsync(Guid eventId, OrderPaid order)
     {
         await _commit.WhenReadyAsync();
         var day = BusinessDay(order.PaidAt);
         var keptFrom = KeptFrom;
         if (day < keptFrom)
         {
-            return;
+            return false;
         }
 
         if (_commit.State.HasCounted(eventId))
         {
             // A redelivery while the first delivery's write is still running must not be confirmed before it.
             await _commit.WhenDurableAsync();
-            return;
+            return false;
         }
 
         var sales = order.Items
@@ -50,6 +87,7 @@ public sealed class ProductRankingGrain(
             .Select(lines => new ProductSales(lines.Key, lines.Last().Name, lines.Sum(line => (long)line.Quantity)))
             .ToList();
         await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, sales));
+        return true;
     }
 
     public Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit)
@@ -63,6 +101,28 @@ public sealed class ProductRankingGrain(
         return Task.FromResult(_commit.State.Top(Today, days, limit));
     }
 
+    public async Task<bool> HasCountedAsync(Guid eventId, DateTimeOffset paidAt)
+    {
+        await _commit.WhenReadyAsync();
+        if (BusinessDay(paidAt) < KeptFrom)
+        {
+            return true;
+        }
+
+        if (!_commit.State.HasCounted(eventId))
+        {
+            return false;
+        }
+
+        await _commit.WhenDurableAsync();
+        return true;
+    }
+
+    public Task<StreamConsumerProgress> GetProgressAsync() => Task.FromResult(_progress);
+
     private DateOnly BusinessDay(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The paid-orders stream reported an error to the ranking")]
+    private partial void LogStreamError(Exception error);
 }

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Events;
+using ECommerce.Grains.Faults;
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+
+namespace ECommerce.Silo.DataPlatform;
+
+/// <summary>The data platform's consumer of the paid-orders stream. It only queues each event (once per event id) for
+/// <see cref="DataPlatformDeliveryWorker"/>, whose retries are rows in the database: a slow or failing platform never
+/// holds up the stream, and a restart loses no retry.</summary>
+[ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
+internal sealed partial class DataPlatformGrain(
+    DataPlatformStore store,
+    DataPlatformDeliveryWorker worker,
+    CrashPoints crashPoints,
+    TimeProvider clock,
+    ILogger<DataPlatformGrain> logger) : Grain, IDataPlatformGrain, IStreamSubscriptionObserver, IAsyncObserver<OrderPaidEvent>
+{
+    public const string ConsumerName = DataPlatformStore.Destination;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly ILogger _logger = logger;
+    private StreamConsumerProgress _progress = new(ConsumerName, 0, 0, null, null);
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<OrderPaidEvent>().ResumeAsync(this);
+
+    /// <summary>Returns only once the event is queued in the database: the provider redelivers whatever it was not told of.</summary>
+    public async Task OnNextAsync(OrderPaidEvent item, StreamSequenceToken? token = null)
+    {
+        crashPoints.Reach(StreamCrashPoints.DataPlatformReceived);
+        var platformEvent = new PlatformEvent(item.EventId, OrderPaid.EventType, JsonSerializer.Serialize(item.Order, Json),
+            item.Order.PaidAt);
+        if (await store.EnqueueAsync(platformEvent, clock.GetUtcNow(), CancellationToken.None))
+        {
+            worker.Wake();
+            _progress = _progress with
+            {
+                Consumed = _progress.Consumed + 1, LastEventAt = item.Order.PaidAt, LastHandledAt = clock.GetUtcNow(),
+            };
+        }
+        else
+        {
+            _progress = _progress with { Duplicates = _progress.Duplicates + 1 };
+        }
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex);
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> HasTakenAsync(Guid eventId) => store.HasQueuedAsync(eventId, CancellationToken.None);
+
+    public Task<StreamConsumerProgress> GetProgressAsync() => Task.FromResult(_progress);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The paid-orders stream reported an error to the data platform")]
+    private partial void LogStreamError(Exception error);
+}
