@@ -158,7 +158,7 @@ public abstract class AdminApiTests(AdminApi factory)
         using var document = System.Text.Json.JsonDocument.Parse(await openApi.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
         Assert.False(paths.TryGetProperty("/admin", out _));
-        foreach (var path in new[] { "top-products", "outbox", "dead-letters", "storage", "traffic" })
+        foreach (var path in new[] { "top-products", "stream", "dead-letters", "storage", "traffic" })
         {
             var get = paths.GetProperty($"/admin/api/{path}").GetProperty("get");
             Assert.Equal("Admin", get.GetProperty("tags")[0].GetString());
