@@ -11,8 +11,8 @@ using Orleans.Streams.Core;
 namespace ECommerce.Grains;
 
 /// <summary>Counts paid orders per business day and product and answers the top sellers from memory. It consumes the
-/// paid-orders stream implicitly; each event's counts and its id are stored in one write before the delivery is
-/// acknowledged, so a redelivered event is never counted twice, even after a restart.</summary>
+/// paid-orders stream implicitly, a batch of events per delivery; their counts and ids are stored in one write before
+/// the delivery returns, so a redelivered event is never counted twice, even after a restart.</summary>
 [Reentrant]
 [ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
 public sealed partial class ProductRankingGrain(
@@ -21,7 +21,7 @@ public sealed partial class ProductRankingGrain(
     IOptions<GroupCommitOptions> groupCommit,
     CrashPoints crashPoints,
     TimeProvider timeProvider,
-    ILogger<ProductRankingGrain> logger) : Grain, IProductRankingGrain, IStreamSubscriptionObserver, IAsyncObserver<OrderPaidEvent>
+    ILogger<ProductRankingGrain> logger) : Grain, IProductRankingGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<OrderPaidEvent>
 {
     public const string ConsumerName = "product-ranking";
 
@@ -44,14 +44,45 @@ public sealed partial class ProductRankingGrain(
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<OrderPaidEvent>().ResumeAsync(this);
 
-    /// <summary>Returns only once the event's counts are stored: the provider redelivers whatever it was not told of.</summary>
-    public async Task OnNextAsync(OrderPaidEvent item, StreamSequenceToken? token = null)
+    /// <summary>Returns only once the batch's counts are stored: the provider redelivers whatever it was not told of.</summary>
+    public async Task OnNextAsync(IList<SequentialItem<OrderPaidEvent>> items)
     {
         crashPoints.Reach(StreamCrashPoints.RankingReceived);
-        var counted = await RecordAsync(item.EventId, item.Order);
-        _progress = counted
-            ? _progress with { Consumed = _progress.Consumed + 1, LastEventAt = item.Order.PaidAt, LastHandledAt = timeProvider.GetUtcNow() }
-            : _progress with { Duplicates = _progress.Duplicates + 1 };
+        await _commit.WhenReadyAsync();
+        var keptFrom = KeptFrom;
+        var next = _commit.State.KeepFrom(keptFrom);
+        var counted = 0;
+        OrderPaid? newest = null;
+        foreach (var item in items)
+        {
+            var day = BusinessDay(item.Item.Order.PaidAt);
+            if (day < keptFrom || next.HasCounted(item.Item.EventId))
+            {
+                continue;
+            }
+
+            next = next.Count(item.Item.EventId, day, SalesOf(item.Item.Order));
+            counted++;
+            newest = newest is null || item.Item.Order.PaidAt > newest.PaidAt ? item.Item.Order : newest;
+        }
+
+        if (counted == 0)
+        {
+            // Every one a redelivery: answer only once the write that counted them is stored.
+            await _commit.WhenDurableAsync();
+        }
+        else
+        {
+            await _commit.CommitAsync(next);
+        }
+
+        _progress = _progress with
+        {
+            Consumed = _progress.Consumed + counted,
+            Duplicates = _progress.Duplicates + items.Count - counted,
+            LastEventAt = newest?.PaidAt ?? _progress.LastEventAt,
+            LastHandledAt = newest is null ? _progress.LastHandledAt : timeProvider.GetUtcNow(),
+        };
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;
@@ -62,33 +93,31 @@ public sealed partial class ProductRankingGrain(
         return Task.CompletedTask;
     }
 
-    public async Task RecordPaidOrderAsync(Guid eventId, OrderPaid order) => await RecordAsync(eventId, order);
-
-    /// <returns>False for an event already counted (or too old to count).</returns>
-    private async Task<bool> RecordAsync(Guid eventId, OrderPaid order)
+    public async Task RecordPaidOrderAsync(Guid eventId, OrderPaid order)
     {
         await _commit.WhenReadyAsync();
         var day = BusinessDay(order.PaidAt);
         var keptFrom = KeptFrom;
         if (day < keptFrom)
         {
-            return false;
+            return;
         }
 
         if (_commit.State.HasCounted(eventId))
         {
             // A redelivery while the first delivery's write is still running must not be confirmed before it.
             await _commit.WhenDurableAsync();
-            return false;
+            return;
         }
 
-        var sales = order.Items
+        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, SalesOf(order)));
+    }
+
+    private static List<ProductSales> SalesOf(OrderPaid order) =>
+        order.Items
             .GroupBy(line => line.ProductId)
             .Select(lines => new ProductSales(lines.Key, lines.Last().Name, lines.Sum(line => (long)line.Quantity)))
             .ToList();
-        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, sales));
-        return true;
-    }
 
     public Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit)
     {

@@ -8,7 +8,8 @@ using Orleans.Streams.Core;
 
 namespace ECommerce.Silo.DataPlatform;
 
-/// <summary>The data platform's consumer of the paid-orders stream. It only queues each event (once per event id) for
+/// <summary>The data platform's consumer of the paid-orders stream, a batch of events per delivery. It only queues each
+/// event (once per event id, the batch in one transaction) for
 /// <see cref="DataPlatformDeliveryWorker"/>, whose retries are rows in the database: a slow or failing platform never
 /// holds up the stream, and a restart loses no retry.</summary>
 [ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
@@ -17,7 +18,7 @@ internal sealed partial class DataPlatformGrain(
     DataPlatformDeliveryWorker worker,
     CrashPoints crashPoints,
     TimeProvider clock,
-    ILogger<DataPlatformGrain> logger) : Grain, IDataPlatformGrain, IStreamSubscriptionObserver, IAsyncObserver<OrderPaidEvent>
+    ILogger<DataPlatformGrain> logger) : Grain, IDataPlatformGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<OrderPaidEvent>
 {
     public const string ConsumerName = DataPlatformStore.Destination;
 
@@ -29,24 +30,27 @@ internal sealed partial class DataPlatformGrain(
     public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         await handleFactory.Create<OrderPaidEvent>().ResumeAsync(this);
 
-    /// <summary>Returns only once the event is queued in the database: the provider redelivers whatever it was not told of.</summary>
-    public async Task OnNextAsync(OrderPaidEvent item, StreamSequenceToken? token = null)
+    /// <summary>Returns only once the batch is queued in the database: the provider redelivers whatever it was not told of.</summary>
+    public async Task OnNextAsync(IList<SequentialItem<OrderPaidEvent>> items)
     {
         crashPoints.Reach(StreamCrashPoints.DataPlatformReceived);
-        var platformEvent = new PlatformEvent(item.EventId, OrderPaid.EventType, JsonSerializer.Serialize(item.Order, Json),
-            item.Order.PaidAt);
-        if (await store.EnqueueAsync(platformEvent, clock.GetUtcNow(), CancellationToken.None))
+        var events = items
+            .Select(item => new PlatformEvent(item.Item.EventId, OrderPaid.EventType,
+                JsonSerializer.Serialize(item.Item.Order, Json), item.Item.Order.PaidAt))
+            .ToList();
+        var queued = await store.EnqueueAsync(events, clock.GetUtcNow(), CancellationToken.None);
+        if (queued > 0)
         {
             worker.Wake();
-            _progress = _progress with
-            {
-                Consumed = _progress.Consumed + 1, LastEventAt = item.Order.PaidAt, LastHandledAt = clock.GetUtcNow(),
-            };
         }
-        else
+
+        _progress = _progress with
         {
-            _progress = _progress with { Duplicates = _progress.Duplicates + 1 };
-        }
+            Consumed = _progress.Consumed + queued,
+            Duplicates = _progress.Duplicates + events.Count - queued,
+            LastEventAt = queued > 0 ? events.Max(e => e.OccurredAt) : _progress.LastEventAt,
+            LastHandledAt = queued > 0 ? clock.GetUtcNow() : _progress.LastHandledAt,
+        };
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

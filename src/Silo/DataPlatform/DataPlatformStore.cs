@@ -10,21 +10,26 @@ internal sealed class DataPlatformStore(SqlDatabase database)
 {
     public const string Destination = "data-platform";
 
-    /// <summary>Queues an event for delivery; an event already queued (a redelivery) is left as it is.</summary>
-    /// <returns>False when the event was queued before.</returns>
-    public async Task<bool> EnqueueAsync(PlatformEvent platformEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Queues events for delivery in one transaction; an event already queued (a redelivery) is left as it is.</summary>
+    /// <returns>How many were queued now (the others were queued before).</returns>
+    public async Task<int> EnqueueAsync(IReadOnlyList<PlatformEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var queued = 0;
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await using var command = Command(transaction, """
-            INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
-                next_attempt_at, created_at)
-            VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
-            ON CONFLICT (event_id) DO NOTHING
-            """)
-            .Bind("@event_id", platformEvent.EventId).Bind("@event_type", platformEvent.EventType)
-            .Bind("@payload", platformEvent.Payload).Bind("@occurred_at", platformEvent.OccurredAt)
-            .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
-        var queued = await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        foreach (var platformEvent in events)
+        {
+            await using var command = Command(transaction, """
+                INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
+                    next_attempt_at, created_at)
+                VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
+                ON CONFLICT (event_id) DO NOTHING
+                """)
+                .Bind("@event_id", platformEvent.EventId).Bind("@event_type", platformEvent.EventType)
+                .Bind("@payload", platformEvent.Payload).Bind("@occurred_at", platformEvent.OccurredAt)
+                .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
+            queued += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         return queued;
     }

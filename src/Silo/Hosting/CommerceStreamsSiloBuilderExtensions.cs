@@ -57,6 +57,7 @@ public static class CommerceStreamsSiloBuilderExtensions
                 {
                     stream.ConfigurePartitioning(1);
                     stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+                    stream.ConfigurePullingAgent(BatchDeliveries);
                 });
                 services.AddOptions<OrderOptions>().PostConfigure(orders => orders.KeepPaidEventUntilConsumed = true);
                 break;
@@ -94,8 +95,16 @@ public static class CommerceStreamsSiloBuilderExtensions
             }));
             stream.ConfigurePartitioning(1);
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(BatchDeliveries);
         });
     }
+
+    /// <summary>Up to <see cref="DeliveryBatchSize"/> queued events per delivery: each consumer stores a batch in one
+    /// write, where one event per delivery would bound it at one write per paid order.</summary>
+    private static void BatchDeliveries(OptionsBuilder<StreamPullingAgentOptions> agent) =>
+        agent.Configure(options => options.BatchContainerBatchSize = DeliveryBatchSize);
+
+    public const int DeliveryBatchSize = 100;
 
     /// <summary>Azure Event Hubs with an Azure Table checkpointer, every value from <c>Streams:EventHubs</c>; a missing
     /// one stops the start-up with a message naming its key.</summary>
@@ -118,6 +127,7 @@ public static class CommerceStreamsSiloBuilderExtensions
                 checkpointer.PersistInterval = hubs.Checkpointer.PersistInterval;
             }));
             stream.ConfigureStreamPubSub(StreamPubSubType.ImplicitOnly);
+            stream.ConfigurePullingAgent(BatchDeliveries);
         });
     }
 
