@@ -382,7 +382,8 @@ public sealed partial class OrderGrain(
         var counted = GrainFactory.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key)
             .HasCountedAsync(paidEvent.EventId, paidEvent.Order.PaidAt);
         var taken = GrainFactory.GetGrain<IDataPlatformGrain>(IDataPlatformGrain.Key).HasTakenAsync(paidEvent.EventId);
-        if (await counted && await taken)
+        await Task.WhenAll(counted, taken);
+        if (counted.Result && taken.Result)
         {
             await UnregisterTimeoutAsync();
             return;
