@@ -47,6 +47,21 @@ public sealed partial class ProductRankingGrain(
     /// <summary>Returns only once the batch's counts are stored: the provider redelivers whatever it was not told of.</summary>
     public async Task OnNextAsync(IList<SequentialItem<OrderPaidEvent>> items)
     {
+        try
+        {
+            await HandleAsync(items);
+            _progress = _progress with { FailingSince = null };
+        }
+        catch (Exception)
+        {
+            // Delivered again by the provider; the admin page and /health/ready see how long it has been failing.
+            _progress = _progress with { FailingSince = _progress.FailingSince ?? timeProvider.GetUtcNow() };
+            throw;
+        }
+    }
+
+    private async Task HandleAsync(IList<SequentialItem<OrderPaidEvent>> items)
+    {
         crashPoints.Reach(StreamCrashPoints.RankingReceived);
         await _commit.WhenReadyAsync();
         var keptFrom = KeptFrom;

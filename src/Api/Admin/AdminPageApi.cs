@@ -9,7 +9,7 @@ namespace ECommerce.Api.Admin;
 
 /// <summary>One consumer of the paid-orders stream since its activation.</summary>
 public sealed record AdminStreamConsumer(string Name, long Consumed, long Duplicates, DateTimeOffset? LastEventAt,
-    DateTimeOffset? LastHandledAt, double? LastDelaySeconds);
+    DateTimeOffset? LastHandledAt, double? LastDelaySeconds, DateTimeOffset? FailingSince);
 
 /// <summary>Null queue fields: the provider does not tell (only the ADO.NET queue is read).</summary>
 public sealed record AdminStreamResponse(string Provider, long? Pending, double? OldestPendingAgeSeconds,
@@ -72,7 +72,7 @@ public static class AdminPageApi
         return TypedResults.Ok(new AdminStreamResponse(snapshot.Provider, snapshot.Pending, snapshot.OldestPendingAge?.TotalSeconds,
             snapshot.StreamDeadLetters, snapshot.DeadLetters,
             snapshot.Consumers.Select(c => new AdminStreamConsumer(c.Consumer, c.Consumed, c.Duplicates, c.LastEventAt,
-                c.LastHandledAt, c.LastDelay?.TotalSeconds)).ToList(),
+                c.LastHandledAt, c.LastDelay?.TotalSeconds, c.FailingSince)).ToList(),
             snapshot.Stuck));
     }
 

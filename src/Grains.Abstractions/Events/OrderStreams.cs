@@ -27,9 +27,10 @@ public sealed record OrderPaidEvent(Guid EventId, OrderPaid Order);
 /// <param name="Duplicates">Redeliveries of events it had already handled (dropped by event id).</param>
 /// <param name="LastEventAt">When the newest event it handled was paid.</param>
 /// <param name="LastHandledAt">When it handled that event.</param>
+/// <param name="FailingSince">When the deliveries started failing, the last one failed too; null once one succeeds.</param>
 [GenerateSerializer, Immutable, Alias("ecommerce.stream-consumer-progress")]
 public sealed record StreamConsumerProgress(string Consumer, long Consumed, long Duplicates, DateTimeOffset? LastEventAt,
-    DateTimeOffset? LastHandledAt)
+    DateTimeOffset? LastHandledAt, DateTimeOffset? FailingSince = null)
 {
     /// <summary>How long the newest handled event took from payment to this consumer.</summary>
     public TimeSpan? LastDelay => LastHandledAt - LastEventAt;

@@ -33,6 +33,21 @@ internal sealed partial class DataPlatformGrain(
     /// <summary>Returns only once the batch is queued in the database: the provider redelivers whatever it was not told of.</summary>
     public async Task OnNextAsync(IList<SequentialItem<OrderPaidEvent>> items)
     {
+        try
+        {
+            await HandleAsync(items);
+            _progress = _progress with { FailingSince = null };
+        }
+        catch (Exception)
+        {
+            // Delivered again by the provider; the admin page and /health/ready see how long it has been failing.
+            _progress = _progress with { FailingSince = _progress.FailingSince ?? clock.GetUtcNow() };
+            throw;
+        }
+    }
+
+    private async Task HandleAsync(IList<SequentialItem<OrderPaidEvent>> items)
+    {
         crashPoints.Reach(StreamCrashPoints.DataPlatformReceived);
         var events = items
             .Select(item => new PlatformEvent(item.Item.EventId, OrderPaid.EventType,

@@ -26,7 +26,8 @@ public sealed class CommerceStreamOptions
     /// <see cref="CommerceStreamProvider.Memory"/> where it is SQLite.</summary>
     public CommerceStreamProvider? Provider { get; set; }
 
-    /// <summary>The stream counts as stuck (<c>/health/ready</c> unhealthy) when its oldest undelivered event is older.</summary>
+    /// <summary>The stream counts as stuck (<c>/health/ready</c> unhealthy) when a consumer has failed every delivery, or
+    /// the ADO.NET queue's oldest pending event has waited, for longer.</summary>
     public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(1);
 
     public EventHubsStreamOptions EventHubs { get; set; } = new();

@@ -23,8 +23,8 @@ public sealed record StreamStatisticsSnapshot(string Provider, long? Pending, Ti
     long? StreamDeadLetters, long DeadLetters, IReadOnlyList<StreamConsumerProgress> Consumers, string? Stuck);
 
 /// <summary>Reads the ADO.NET queue's and the dead letters' tables and asks each consumer grain for its progress. The
-/// stream is stuck when its oldest pending event, or the newest event a consumer handled, waited longer than
-/// <c>Streams:StuckAfter</c>.</summary>
+/// stream is stuck when a consumer has failed every delivery, or (ADO.NET queue) its oldest pending event has waited,
+/// longer than <c>Streams:StuckAfter</c>.</summary>
 internal sealed class StreamStatistics(
     SqlDatabase database,
     IGrainFactory grains,
@@ -51,10 +51,11 @@ internal sealed class StreamStatistics(
         }
 
         var stuckAfter = options.Value.StuckAfter;
-        var stuck = oldest > stuckAfter
-            ? $"the oldest pending event has waited {oldest.Value.TotalSeconds:0} s (Streams:StuckAfter {stuckAfter.TotalSeconds:0} s)"
-            : consumers.FirstOrDefault(c => c.LastDelay > stuckAfter) is { } slow
-                ? $"{slow.Consumer} handled its newest event {slow.LastDelay!.Value.TotalSeconds:0} s after payment (Streams:StuckAfter {stuckAfter.TotalSeconds:0} s)"
+        var now = clock.GetUtcNow();
+        var stuck = consumers.FirstOrDefault(c => now - c.FailingSince > stuckAfter) is { } failing
+            ? $"{failing.Consumer} has failed every delivery for {(now - failing.FailingSince!.Value).TotalSeconds:0} s (Streams:StuckAfter {stuckAfter.TotalSeconds:0} s)"
+            : oldest > stuckAfter
+                ? $"the oldest pending event has waited {oldest.Value.TotalSeconds:0} s (Streams:StuckAfter {stuckAfter.TotalSeconds:0} s)"
                 : null;
         return new StreamStatisticsSnapshot(provider.ToString(), pending, oldest, streamDeadLetters, deadLetters, consumers, stuck);
     }

@@ -134,7 +134,7 @@ public abstract class PaidOrderStreamTests(string? postgresPrefix) : IAsyncLifet
     public async Task AConsumerWhoseWriteFailsGetsTheSameEventAgainAndCountsItOnceItCanWrite()
     {
         var platform = new FakeDataPlatform();
-        await using var host = await StartAsync(platform: platform);
+        await using var host = await StartAsync(new Dictionary<string, string?> { ["Streams:StuckAfter"] = "00:00:01" }, platform);
         using var failures = new RankingWriteFailures();
         await ExecuteAsync(host, _schema is null
             ? """
@@ -156,6 +156,10 @@ public abstract class PaidOrderStreamTests(string? postgresPrefix) : IAsyncLifet
         await host.PayOrderAsync(701, (7001, 2));
         await Eventually.HoldsAsync(() => Task.FromResult(failures.Count >= 2), TimeSpan.FromSeconds(20),
             "the ranking's write failed on the first delivery and on a redelivery");
+        var statistics = host.Services.GetRequiredService<IStreamStatistics>();
+        await Eventually.HoldsAsync(async () => (await statistics.GetAsync(CancellationToken.None)).Stuck is { } stuck
+                && stuck.StartsWith("product-ranking has failed every delivery for", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(20), "the stream is stuck once the ranking has failed for longer than Streams:StuckAfter");
         await ExecuteAsync(host, _schema is null
             ? "DROP TRIGGER fail_ranking_insert; DROP TRIGGER fail_ranking_update;"
             : "DROP TRIGGER fail_ranking ON orleans_grain_state; DROP FUNCTION fail_ranking();");
@@ -164,6 +168,9 @@ public abstract class PaidOrderStreamTests(string? postgresPrefix) : IAsyncLifet
         await Eventually.HoldsAsync(async () => (await host.Ranking.GetProgressAsync()).Consumed == 1, TimeSpan.FromSeconds(30),
             "counted once the ranking can write");
         Assert.Equal(2, await host.SalesOfAsync(7001));
+        Assert.Null((await host.Ranking.GetProgressAsync()).FailingSince);
+        await Eventually.HoldsAsync(async () => (await statistics.GetAsync(CancellationToken.None)).Stuck is null,
+            TimeSpan.FromSeconds(20), "no longer stuck once the ranking wrote and the queue let the event go");
         await Eventually.HoldsAsync(() => Task.FromResult(platform.Requests.Count == 1), TimeSpan.FromSeconds(5),
             "the data platform took it while the ranking failed");
     }

@@ -83,7 +83,8 @@
     $('stream-stuck').hidden = absent(s.stuck);
     setText('stream-stuck', absent(s.stuck) ? '' : 'stuck: ' + s.stuck);
     $('stream-consumers').tBodies[0].replaceChildren(...s.consumers.map(c => row([
-      c.name, num(c.consumed), num(c.duplicates), absent(c.lastDelaySeconds) ? '–' : c.lastDelaySeconds.toFixed(3) + ' s'])));
+      c.name, num(c.consumed), num(c.duplicates), absent(c.lastDelaySeconds) ? '–' : c.lastDelaySeconds.toFixed(3) + ' s',
+      absent(c.failingSince) ? '–' : new Date(c.failingSince).toLocaleTimeString('en-GB')])));
   }
 
   function renderDeadLetters(d) {
