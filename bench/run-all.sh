@@ -21,6 +21,8 @@ bench coupon-issue-5000-postgres-vs-baseline --start postgres --target both --sc
 bench wallet-1000-postgres-vs-baseline --start postgres --target both --scenario wallet-charge-use --users 1000
 bench all-sqlite --start sqlite --scenario all
 bench top-products-postgres --start postgres --scenario top-products
+bench full-flow-1000-sqlite --start sqlite --scenario full-flow --users 1000
+bench full-flow-1000-postgres --start postgres --scenario full-flow --users 1000
 bench flash-sale-sqlite-c32 --start sqlite --scenario flash-sale --concurrency 32
 bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
 bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off

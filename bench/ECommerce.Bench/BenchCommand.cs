@@ -211,14 +211,17 @@ internal static class BenchCommand
         }
 
         string? failure = null;
+        IReadOnlyList<Measurement> measurements = [];
         var redraw = options.Progress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
             recorder.Start();
+            var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item),
+                cancellationToken);
+            var observing = scenario.ObserveAsync(context, load);
             try
             {
-                await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item), cancellationToken)
-                    .ConfigureAwait(false);
+                await load.ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is KeyNotFoundException or JsonException or InvalidOperationException)
             {
@@ -226,6 +229,15 @@ internal static class BenchCommand
             }
 
             recorder.Stop();
+            try
+            {
+                measurements = await observing.ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is UnexpectedResponseException or HttpRequestException or KeyNotFoundException
+                                                  or JsonException)
+            {
+                failure ??= $"observation failed: {exception.Message}";
+            }
         }
 
         IReadOnlyList<Invariant> invariants = [];
@@ -259,6 +271,7 @@ internal static class BenchCommand
             StatusByStep = byStep,
             Thresholds = thresholds,
             Invariants = invariants,
+            Measurements = measurements,
             Error = failure,
         });
 

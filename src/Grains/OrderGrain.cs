@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Grains.Faults;
@@ -13,7 +12,6 @@ namespace ECommerce.Grains;
 public sealed partial class OrderGrain(
     [PersistentState("order", GrainStorage.Name)] IPersistentState<OrderState> state,
     IOptions<OrderOptions> options,
-    IOutbox outbox,
     CrashPoints crashPoints,
     TimeProvider timeProvider,
     ILogger<OrderGrain> logger) : Grain, IOrderGrain, IRemindable
@@ -22,8 +20,6 @@ public sealed partial class OrderGrain(
 
     public const string PaymentTimeoutReminder = "expire";
 
-    private static readonly JsonSerializerOptions EventJson = new(JsonSerializerDefaults.Web);
-
     private readonly IPersistentState<OrderState> _state = state;
     private readonly OrderOptions _options = options.Value;
 
@@ -31,8 +27,9 @@ public sealed partial class OrderGrain(
     private IGrainReminder? _reminder;
     private IGrainTimer? _expiryTimer;
 
-    // Whether this activation saw the outbox store the OrderPaid event; after a restart it is added again (a no-op).
-    private bool _paidEventAdded;
+    // Whether this activation saw the stream provider take the paid event; after a restart it is published again, and
+    // the consumers drop the repeat by its event id.
+    private bool _paidEventPublished;
 
     private long OrderId => this.GetPrimaryKeyLong();
 
@@ -267,8 +264,7 @@ public sealed partial class OrderGrain(
         }
         else if (order.Status == OrderStatus.Paid)
         {
-            // The outbox may not have stored the event before a crash; adding it again is harmless.
-            await PublishPaidEventAsync(order, dropReminder: true);
+            await SettlePaidEventAsync(order);
         }
         else if (!order.Exists || order.IsFinal)
         {
@@ -334,10 +330,8 @@ public sealed partial class OrderGrain(
             .WithPayment(new PaymentRecord(OrderId, order.PayAmount, PaymentStatus.Success, null, paidAt));
         paid = paid with
         {
-            PaidEvent = new OutboxEvent(Guid.NewGuid(), OrderPaid.EventType,
-                JsonSerializer.Serialize(new OrderPaid(OrderId, paid.UserId, paid.Lines, paid.TotalPrice,
-                    paid.DiscountAmount, paid.PayAmount, paid.CouponId, paidAt), EventJson),
-                paidAt),
+            PaidEvent = new OrderPaidEvent(Guid.NewGuid(), new OrderPaid(OrderId, paid.UserId, paid.Lines, paid.TotalPrice,
+                paid.DiscountAmount, paid.PayAmount, paid.CouponId, paidAt)),
         };
         await _state.CommitAsync(paid, GrainContext);
         crashPoints.Reach(OrderCrashPoints.PaidStored);
@@ -346,18 +340,20 @@ public sealed partial class OrderGrain(
         return new PaymentResult(OrderId, paid.Status, paid.PayAmount, debit.BalanceAfter, paidAt);
     }
 
-    /// <summary>Hands the stored event to the outbox (once per activation), then drops the reminder if asked. A failure
-    /// here leaves the reminder, whose next tick adds the event again: the payment itself is committed and its caller is
-    /// not failed.</summary>
+    /// <summary>Publishes the stored event on the paid-orders stream (once per activation), then drops the reminder if
+    /// asked. A durable provider answers once it has stored the event. A failure here leaves the reminder, whose next
+    /// tick publishes again: the payment itself is committed and its caller is not failed.</summary>
     private async Task PublishPaidEventAsync(OrderState paid, bool dropReminder)
     {
         try
         {
-            if (!_paidEventAdded && paid.PaidEvent is { } paidEvent)
+            if (!_paidEventPublished && paid.PaidEvent is { } paidEvent)
             {
-                await outbox.AddAsync(paidEvent);
-                _paidEventAdded = true;
-                crashPoints.Reach(OrderCrashPoints.EventAdded);
+                await this.GetStreamProvider(OrderStreams.Provider)
+                    .GetStream<OrderPaidEvent>(StreamId.Create(OrderStreams.PaidNamespace, OrderStreams.PaidKey))
+                    .OnNextAsync(paidEvent);
+                _paidEventPublished = true;
+                crashPoints.Reach(OrderCrashPoints.EventPublished);
             }
 
             if (dropReminder)
@@ -369,6 +365,32 @@ public sealed partial class OrderGrain(
         {
             LogPublishDeferred(error, OrderId);
         }
+    }
+
+    /// <summary>A paid order's tick. A durable stream has the event once it took it, so the reminder goes after that. A
+    /// stream that keeps events in memory may lose one with its process: the reminder then stays until both consumers
+    /// have stored the event, and each tick before that publishes it again (they drop repeats by its id).</summary>
+    private async Task SettlePaidEventAsync(OrderState paid)
+    {
+        if (!_options.KeepPaidEventUntilConsumed || paid.PaidEvent is not { } paidEvent)
+        {
+            // The stream may not have taken the event before a crash; publishing it again is harmless.
+            await PublishPaidEventAsync(paid, dropReminder: true);
+            return;
+        }
+
+        var counted = GrainFactory.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key)
+            .HasCountedAsync(paidEvent.EventId, paidEvent.Order.PaidAt);
+        var taken = GrainFactory.GetGrain<IDataPlatformGrain>(IDataPlatformGrain.Key).HasTakenAsync(paidEvent.EventId);
+        await Task.WhenAll(counted, taken);
+        if (counted.Result && taken.Result)
+        {
+            await UnregisterTimeoutAsync();
+            return;
+        }
+
+        _paidEventPublished = false;
+        await PublishPaidEventAsync(paid, dropReminder: false);
     }
 
     private async Task UnregisterTimeoutAsync()
@@ -387,7 +409,7 @@ public sealed partial class OrderGrain(
     private partial void LogCreationDeferred(Exception error, long orderId);
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "The OrderPaid event of order {OrderId} is not in the outbox yet; the order's reminder retries it.")]
+        Message = "The paid event of order {OrderId} is not on the stream yet; the order's reminder publishes it again.")]
     private partial void LogPublishDeferred(Exception error, long orderId);
 
     private async Task AbortPaymentAsync(OrderState order, DomainException reason)

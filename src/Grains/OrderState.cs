@@ -62,10 +62,12 @@ public sealed record OrderState
     [Id(13)]
     public ImmutableList<OrderItemRequest> Requested { get; init; } = [];
 
-    /// <summary>The <c>OrderPaid</c> event, written with the PAID status; handed to the outbox after that write, and
-    /// again from the order's reminder until the outbox has stored it.</summary>
-    [Id(12)]
-    public OutboxEvent? PaidEvent { get; init; }
+    // Id 12 was the outbox's event, before paid orders went on an Orleans stream.
+
+    /// <summary>The paid-orders stream's event, written with the PAID status; published after that write, and again
+    /// from the order's reminder until the stream provider has taken it.</summary>
+    [Id(14)]
+    public OrderPaidEvent? PaidEvent { get; init; }
 
     /// <summary>Created: holds taken and priced. A <see cref="OrderStatus.Creating"/> order does not exist yet.</summary>
     public bool Exists => UserId > 0 && Status != OrderStatus.Creating;

@@ -1,21 +1,34 @@
 using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Abstractions.Events;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Streams;
+using Orleans.Streams.Core;
 
 namespace ECommerce.Grains;
 
-/// <summary>Counts paid orders per business day and product and answers the top sellers from memory. Each event's
-/// counts and its id are stored in one write, so a redelivered event is never counted twice, even after a restart.</summary>
+/// <summary>Counts paid orders per business day and product and answers the top sellers from memory. It consumes the
+/// paid-orders stream implicitly, a batch of events per delivery; their counts and ids are stored in one write before
+/// the delivery returns, so a redelivered event is never counted twice, even after a restart.</summary>
 [Reentrant]
-public sealed class ProductRankingGrain(
+[ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
+public sealed partial class ProductRankingGrain(
     [PersistentState("ranking", GrainStorage.Name)] IPersistentState<ProductRankingState> state,
     IOptions<RankingOptions> options,
     IOptions<GroupCommitOptions> groupCommit,
-    TimeProvider timeProvider) : Grain, IProductRankingGrain
+    CrashPoints crashPoints,
+    TimeProvider timeProvider,
+    ILogger<ProductRankingGrain> logger) : Grain, IProductRankingGrain, IStreamSubscriptionObserver, IAsyncBatchObserver<OrderPaidEvent>
 {
+    public const string ConsumerName = "product-ranking";
+
     private readonly TimeZoneInfo _zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    private readonly ILogger _logger = logger;
     private GroupCommit<ProductRankingState> _commit = null!;
+    private StreamConsumerProgress _progress = new(ConsumerName, 0, 0, null, null);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -27,6 +40,73 @@ public sealed class ProductRankingGrain(
     private DateOnly KeptFrom => Today.AddDays(1 - IProductRankingGrain.MaxDays);
 
     private DateOnly Today => BusinessDay(timeProvider.GetUtcNow());
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
+        await handleFactory.Create<OrderPaidEvent>().ResumeAsync(this);
+
+    /// <summary>Returns only once the batch's counts are stored: the provider redelivers whatever it was not told of.</summary>
+    public async Task OnNextAsync(IList<SequentialItem<OrderPaidEvent>> items)
+    {
+        try
+        {
+            await HandleAsync(items);
+            _progress = _progress with { FailingSince = null };
+        }
+        catch (Exception)
+        {
+            // Delivered again by the provider; the admin page and /health/ready see how long it has been failing.
+            _progress = _progress with { FailingSince = _progress.FailingSince ?? timeProvider.GetUtcNow() };
+            throw;
+        }
+    }
+
+    private async Task HandleAsync(IList<SequentialItem<OrderPaidEvent>> items)
+    {
+        crashPoints.Reach(StreamCrashPoints.RankingReceived);
+        await _commit.WhenReadyAsync();
+        var keptFrom = KeptFrom;
+        var next = _commit.State.KeepFrom(keptFrom);
+        var counted = 0;
+        OrderPaid? newest = null;
+        foreach (var item in items)
+        {
+            var day = BusinessDay(item.Item.Order.PaidAt);
+            if (day < keptFrom || next.HasCounted(item.Item.EventId))
+            {
+                continue;
+            }
+
+            next = next.Count(item.Item.EventId, day, SalesOf(item.Item.Order));
+            counted++;
+            newest = newest is null || item.Item.Order.PaidAt > newest.PaidAt ? item.Item.Order : newest;
+        }
+
+        if (counted == 0)
+        {
+            // Every one a redelivery: answer only once the write that counted them is stored.
+            await _commit.WhenDurableAsync();
+        }
+        else
+        {
+            await _commit.CommitAsync(next);
+        }
+
+        _progress = _progress with
+        {
+            Consumed = _progress.Consumed + counted,
+            Duplicates = _progress.Duplicates + items.Count - counted,
+            LastEventAt = newest?.PaidAt ?? _progress.LastEventAt,
+            LastHandledAt = newest is null ? _progress.LastHandledAt : timeProvider.GetUtcNow(),
+        };
+    }
+
+    public Task OnCompletedAsync() => Task.CompletedTask;
+
+    public Task OnErrorAsync(Exception ex)
+    {
+        LogStreamError(ex);
+        return Task.CompletedTask;
+    }
 
     public async Task RecordPaidOrderAsync(Guid eventId, OrderPaid order)
     {
@@ -45,12 +125,14 @@ public sealed class ProductRankingGrain(
             return;
         }
 
-        var sales = order.Items
+        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, SalesOf(order)));
+    }
+
+    private static List<ProductSales> SalesOf(OrderPaid order) =>
+        order.Items
             .GroupBy(line => line.ProductId)
             .Select(lines => new ProductSales(lines.Key, lines.Last().Name, lines.Sum(line => (long)line.Quantity)))
             .ToList();
-        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, sales));
-    }
 
     public Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit)
     {
@@ -63,6 +145,28 @@ public sealed class ProductRankingGrain(
         return Task.FromResult(_commit.State.Top(Today, days, limit));
     }
 
+    public async Task<bool> HasCountedAsync(Guid eventId, DateTimeOffset paidAt)
+    {
+        await _commit.WhenReadyAsync();
+        if (BusinessDay(paidAt) < KeptFrom)
+        {
+            return true;
+        }
+
+        if (!_commit.State.HasCounted(eventId))
+        {
+            return false;
+        }
+
+        await _commit.WhenDurableAsync();
+        return true;
+    }
+
+    public Task<StreamConsumerProgress> GetProgressAsync() => Task.FromResult(_progress);
+
     private DateOnly BusinessDay(DateTimeOffset instant) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, _zone).DateTime);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The paid-orders stream reported an error to the ranking")]
+    private partial void LogStreamError(Exception error);
 }

@@ -71,6 +71,9 @@ internal sealed record RunResult
 
     public IReadOnlyList<Invariant> Invariants { get; init; } = [];
 
+    /// <summary>What the scenario measured beside the load (full-flow: payment answered to the top-5 showing it).</summary>
+    public IReadOnlyList<Measurement> Measurements { get; init; } = [];
+
     public string? Skipped { get; init; }
 
     public string? Error { get; init; }

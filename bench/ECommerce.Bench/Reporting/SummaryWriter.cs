@@ -36,6 +36,14 @@ internal static class SummaryWriter
             writer.WriteLine($"     status {step,-24}: {string.Join(" ", statuses.Select(pair => string.Create(inv, $"{pair.Key}={pair.Value}")))}");
         }
 
+        foreach (var measurement in run.Measurements)
+        {
+            writer.WriteLine(measurement.LatencyMs is { } m
+                ? string.Create(inv,
+                    $"     {(measurement.Name + " ").PadRight(31, '.')}: n={measurement.Count} avg={Ms(m.Avg)} med={Ms(m.P50)} p(90)={Ms(m.P90)} p(99)={Ms(m.P99)} max={Ms(m.Max)}{(measurement.Note is null ? "" : $" ({measurement.Note})")}")
+                : $"     {(measurement.Name + " ").PadRight(31, '.')}: {measurement.Note}");
+        }
+
         foreach (var threshold in run.Thresholds)
         {
             writer.WriteLine($"     {(threshold.Passed ? "✓" : "✗")} threshold {threshold.Name}");

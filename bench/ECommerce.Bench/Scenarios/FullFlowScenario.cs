@@ -1,8 +1,21 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ECommerce.Bench.Load;
+using ECommerce.Bench.Reporting;
+
 namespace ECommerce.Bench.Scenarios;
 
-/// <summary>Seed 001's load test: each of N users issues the coupon, orders two products with it and pays.</summary>
+/// <summary>Seed 001's load test: each of N users issues the coupon, orders two products with it and pays. Beside the
+/// load, the top-5 is read back to back, and the time from each payment's answer to the top-5 counting it is reported.</summary>
 internal sealed class FullFlowScenario : Scenario
 {
+    private const string TopFive = "products/top?days=3&limit=5";
+
+    // How long after the load the top-5 may take to count every paid order before the measurement gives up.
+    private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
+
+    private readonly ConcurrentQueue<long> _paidAt = new();
+
     private const long Charge = 100_000;
     private const long Discount = 1_000;
     private const long PriceX = 5_000;
@@ -53,9 +66,63 @@ internal sealed class FullFlowScenario : Scenario
         }, "order", context.CancellationToken, asUser: userId).ConfigureAwait(false);
         if (order.Status == 201)
         {
-            await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken, asUser: userId)
+            var pay = await context.Client.PostAsync($"orders/{order.Long("orderId")}/payment", new { userId }, "pay", context.CancellationToken, asUser: userId)
                 .ConfigureAwait(false);
+            if (pay.Status == 200)
+            {
+                _paidAt.Enqueue(Stopwatch.GetTimestamp());
+            }
         }
+    }
+
+    /// <summary>The k-th payment answered (in answer order) against the first top-5 read that shows product X with k sales:
+    /// the time a paid order takes to appear in the ranking, to within one read (reads run back to back on their own
+    /// connection). Reads stop once the top-5 counts every paid order, or <see cref="SettleLimit"/> after the load.</summary>
+    public override async Task<IReadOnlyList<Measurement>> ObserveAsync(ScenarioContext context, Task load)
+    {
+        using var reader = new ApiClient(new Uri(context.Client.BaseAddress, "/"), 1);
+        var seen = new List<(long Count, long At)>();
+        long? settleBy = null;
+        while (true)
+        {
+            var response = await reader.GetExpectingAsync(TopFive, context.CancellationToken).ConfigureAwait(false);
+            var at = Stopwatch.GetTimestamp();
+            var count = response.Json.EnumerateArray()
+                .Where(top => top.GetProperty("productId").GetInt64() == _productX)
+                .Select(top => top.GetProperty("salesCount").GetInt64())
+                .FirstOrDefault();
+            if (seen.Count == 0 || count > seen[^1].Count)
+            {
+                seen.Add((count, at));
+            }
+
+            if (load.IsCompleted)
+            {
+                settleBy ??= at + (long)(SettleLimit.TotalSeconds * Stopwatch.Frequency);
+                if (count >= _paidAt.Count || at > settleBy)
+                {
+                    break;
+                }
+            }
+        }
+
+        var paid = _paidAt.Order().ToArray();
+        var latencies = new List<double>(paid.Length);
+        for (var k = 1; k <= paid.Length; k++)
+        {
+            var shown = seen.FirstOrDefault(s => s.Count >= k);
+            if (shown.At != 0)
+            {
+                latencies.Add(Stopwatch.GetElapsedTime(paid[k - 1], shown.At).TotalMilliseconds);
+            }
+        }
+
+        var missing = paid.Length - latencies.Count;
+        return
+        [
+            new Measurement("paid_to_top5", latencies.Count, latencies.Count == 0 ? null : LatencySummary.Of([.. latencies]),
+                missing == 0 ? $"{seen.Count} distinct top-5 counts read" : $"{missing} paid orders not in the top-5 {SettleLimit.TotalSeconds:0} s after the load"),
+        ];
     }
 
     public override long Unexpected(Load.LoadRecorder recorder) =>

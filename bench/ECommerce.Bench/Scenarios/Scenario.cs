@@ -63,6 +63,11 @@ internal abstract class Scenario
 
     public abstract Task<IReadOnlyList<Invariant>> VerifyAsync(ScenarioContext context);
 
+    /// <summary>Runs beside the timed load from its start until after <paramref name="load"/> ends; what it measured is
+    /// printed with the run. None by default.</summary>
+    public virtual Task<IReadOnlyList<Measurement>> ObserveAsync(ScenarioContext context, Task load) =>
+        Task.FromResult<IReadOnlyList<Measurement>>([]);
+
     /// <summary>How many timed answers fell outside what the scenario expects (k6's checks).</summary>
     public abstract long Unexpected(LoadRecorder recorder);
 
@@ -71,5 +76,8 @@ internal abstract class Scenario
             .Where(status => !expected.TryGetValue(step.Key, out var allowed) || !allowed.Contains(status.Key))
             .Sum(status => (long)status.Value));
 }
+
+/// <summary>A latency the scenario measured beside the load: <paramref name="Count"/> samples, or why there are fewer.</summary>
+internal sealed record Measurement(string Name, int Count, Reporting.LatencySummary? LatencyMs, string? Note);
 
 internal sealed record LatencyThreshold(string Name, double Percentile, double MaxMs);

@@ -39,7 +39,7 @@ internal sealed class TopProductsScenario : Scenario
             _sold[productId] = quantity;
         }
 
-        // Paid orders reach the ranking through the outbox and the stream; wait (bounded) until the best seller shows.
+        // Paid orders reach the ranking through the Orleans stream; wait (bounded) until the best seller shows.
         var best = _sold.MaxBy(pair => pair.Value).Key;
         var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
         while (!(await RankedAsync(context).ConfigureAwait(false)).ContainsKey(best) && DateTimeOffset.UtcNow < deadline)

@@ -2,14 +2,19 @@ using ECommerce.Api.Identity;
 using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Silo.DataPlatform;
-using ECommerce.Silo.Statistics;
+using ECommerce.Silo.Streams;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace ECommerce.Api.Admin;
 
-/// <summary>Null fields: no outbox has registered its statistics.</summary>
-public sealed record AdminOutboxResponse(bool Available, long? Pending, double? OldestPendingAgeSeconds);
+/// <summary>One consumer of the paid-orders stream since its activation.</summary>
+public sealed record AdminStreamConsumer(string Name, long Consumed, long Duplicates, DateTimeOffset? LastEventAt,
+    DateTimeOffset? LastHandledAt, double? LastDelaySeconds, DateTimeOffset? FailingSince);
+
+/// <summary>Null queue fields: the provider does not tell (only the ADO.NET queue is read).</summary>
+public sealed record AdminStreamResponse(string Provider, long? Pending, double? OldestPendingAgeSeconds,
+    long? StreamDeadLetters, long DeadLetters, IReadOnlyList<AdminStreamConsumer> Consumers, string? Stuck);
 
 public sealed record AdminDeadLetter(Guid Id, string EventType, string Status, long Attempts, string? LastError, DateTimeOffset CreatedAt);
 
@@ -46,8 +51,8 @@ public static class AdminPageApi
         var api = app.MapGroup("/admin/api").WithTags("Admin").RequireAuthorization(AuthPolicies.AdminPage);
         api.MapGet("/top-products", GetTopProductsAsync)
             .WithName("AdminTopProducts").WithSummary($"The storefront's ranking: top {TopProductsCount} of the last {TopProductsDays} days.");
-        api.MapGet("/outbox", GetOutboxAsync)
-            .WithName("AdminOutbox").WithSummary("Outbox rows not yet sent to the stream and the age of the oldest: the stream lag.");
+        api.MapGet("/stream", GetStreamAsync)
+            .WithName("AdminStream").WithSummary("The paid-orders stream: pending events and the oldest one's age, each consumer's progress, dead letters.");
         api.MapGet("/dead-letters", GetDeadLettersAsync)
             .WithName("AdminDeadLetters").WithSummary($"Dead letters not replayed, and the newest {NewestDeadLetters}.");
         api.MapGet("/storage", GetStorage)
@@ -64,10 +69,14 @@ public static class AdminPageApi
         return TypedResults.Ok(top.Select(TopProductResponse.From).ToList());
     }
 
-    public static async Task<Ok<AdminOutboxResponse>> GetOutboxAsync(IOutboxStatistics outbox, CancellationToken cancellationToken)
+    public static async Task<Ok<AdminStreamResponse>> GetStreamAsync(IStreamStatistics stream, CancellationToken cancellationToken)
     {
-        var snapshot = await outbox.GetAsync(cancellationToken);
-        return TypedResults.Ok(new AdminOutboxResponse(snapshot.Pending is not null, snapshot.Pending, snapshot.OldestPendingAge?.TotalSeconds));
+        var snapshot = await stream.GetAsync(cancellationToken);
+        return TypedResults.Ok(new AdminStreamResponse(snapshot.Provider, snapshot.Pending, snapshot.OldestPendingAge?.TotalSeconds,
+            snapshot.StreamDeadLetters, snapshot.DeadLetters,
+            snapshot.Consumers.Select(c => new AdminStreamConsumer(c.Consumer, c.Consumed, c.Duplicates, c.LastEventAt,
+                c.LastHandledAt, c.LastDelay?.TotalSeconds, c.FailingSince)).ToList(),
+            snapshot.Stuck));
     }
 
     public static async Task<Ok<AdminDeadLettersResponse>> GetDeadLettersAsync(IDeadLetters deadLetters, CancellationToken cancellationToken)

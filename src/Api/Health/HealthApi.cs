@@ -1,12 +1,13 @@
 using System.Text.Json;
 using ECommerce.Silo.Storage;
+using ECommerce.Silo.Streams;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace ECommerce.Api.Health;
 
-/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: storage answers, and RabbitMQ when
-/// <c>ConnectionStrings:RabbitMq</c> is set.</summary>
+/// <summary><c>/health/live</c>: the process answers. <c>/health/ready</c>: storage answers and the paid-orders stream
+/// is not stuck.</summary>
 public static class HealthApi
 {
     private const string Live = "live";
@@ -14,11 +15,10 @@ public static class HealthApi
 
     public static IServiceCollection AddHealth(this IServiceCollection services)
     {
-        // Hook for the stream provider: swap RabbitMqHealthCheck for a check over its own connection once it exists.
         services.AddHealthChecks()
             .AddCheck("process", () => HealthCheckResult.Healthy(), tags: [Live])
             .AddCheck<StorageHealthCheck>("storage", tags: [Ready])
-            .AddCheck<RabbitMqHealthCheck>("rabbitmq", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
+            .AddCheck<StreamHealthCheck>("stream", tags: [Ready], timeout: TimeSpan.FromSeconds(5));
         return services;
     }
 

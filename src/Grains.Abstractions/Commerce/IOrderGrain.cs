@@ -55,7 +55,7 @@ public interface IOrderGrain : IGrainWithIntegerKey
     Task<OrderSnapshot> CancelAsync(long userId);
 }
 
-/// <summary>Payload of the <c>OrderPaid</c> outbox event (JSON, camelCase).</summary>
+/// <summary>A paid order as the stream carries it, and as the data platform receives it (JSON, camelCase).</summary>
 [GenerateSerializer, Immutable]
 public sealed record OrderPaid(long OrderId, long UserId, IReadOnlyList<OrderLine> Items, long TotalPrice,
     long DiscountAmount, long PaidAmount, long? CouponId, DateTimeOffset PaidAt)

@@ -4,11 +4,12 @@ namespace ECommerce.Grains.Abstractions.Commerce;
 [GenerateSerializer, Immutable]
 public sealed record TopProduct(int Rank, long ProductId, string Name, long SalesCount);
 
-/// <summary>Top-selling products per business day (single activation, key <see cref="Key"/>). Fed by the
-/// <see cref="OrderPaid"/> events of the stream; answers from memory, rebuilt from storage on activation.</summary>
+/// <summary>Top-selling products per business day (single activation, key <see cref="Key"/>). An implicit subscriber
+/// of the paid-orders stream (<see cref="Events.OrderStreams.PaidNamespace"/>); answers from memory, rebuilt from storage on
+/// activation.</summary>
 public interface IProductRankingGrain : IGrainWithIntegerKey
 {
-    public const long Key = 0;
+    public const long Key = Events.OrderStreams.PaidKey;
     public const int MaxDays = 30;
     public const int MaxLimit = 50;
 
@@ -19,4 +20,11 @@ public interface IProductRankingGrain : IGrainWithIntegerKey
     /// ties go to the lower product id.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED unless days is 1..30 and limit 1..50.</exception>
     Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit);
+
+    /// <summary>Whether the event is stored as counted, or was paid too long ago to count: the order's acknowledgement
+    /// where the stream is not durable.</summary>
+    Task<bool> HasCountedAsync(Guid eventId, DateTimeOffset paidAt);
+
+    /// <summary>What this activation has taken from the paid-orders stream.</summary>
+    Task<Events.StreamConsumerProgress> GetProgressAsync();
 }

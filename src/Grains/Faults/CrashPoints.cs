@@ -8,7 +8,7 @@ public sealed class FaultOptions
 {
     public const string Section = "Faults";
 
-    /// <summary>The <see cref="OrderCrashPoints"/> name at which the process kills itself, or null.</summary>
+    /// <summary>The <see cref="OrderCrashPoints"/> or <see cref="StreamCrashPoints"/> name at which the process kills itself, or null.</summary>
     public string? CrashAt { get; set; }
 }
 
@@ -40,11 +40,20 @@ public static class OrderCrashPoints
     public const string CouponUsed = "order.pay.coupon-used";
     public const string StockConfirmed = "order.pay.stock-confirmed";
     public const string PaidStored = "order.pay.paid-stored";
-    public const string EventAdded = "order.pay.event-added";
+    public const string EventPublished = "order.pay.event-published";
 
     public static IReadOnlyList<string> All { get; } =
     [
         IntentStored, ProductsHeld, CouponHeld, Created, PayingStored, Debited, CouponUsed, StockConfirmed, PaidStored,
-        EventAdded,
+        EventPublished,
     ];
+}
+
+/// <summary>Crash points of the paid-orders stream's consumers: an event delivered, before the consumer stored it.</summary>
+public static class StreamCrashPoints
+{
+    public const string RankingReceived = "stream.ranking.received";
+    public const string DataPlatformReceived = "stream.data-platform.received";
+
+    public static IReadOnlyList<string> All { get; } = [RankingReceived, DataPlatformReceived];
 }

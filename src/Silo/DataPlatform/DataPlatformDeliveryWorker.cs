@@ -1,4 +1,3 @@
-using ECommerce.Silo.Streams;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using ECommerce.Grains.Abstractions.Events;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,12 +16,12 @@ internal sealed partial class DataPlatformSender(
 
     /// <exception cref="HttpRequestException">The platform refused it or did not answer.</exception>
     /// <exception cref="TaskCanceledException">The POST took longer than DataPlatform:Timeout.</exception>
-    public async Task SendAsync(StreamEvent streamEvent, CancellationToken cancellationToken)
+    public async Task SendAsync(PlatformEvent platformEvent, CancellationToken cancellationToken)
     {
-        var body = Envelope(streamEvent);
+        var body = Envelope(platformEvent);
         if (_options.Endpoint is not { } endpoint)
         {
-            LogSink(logger, streamEvent.EventType, streamEvent.EventId, body);
+            LogSink(logger, platformEvent.EventType, platformEvent.EventId, body);
             return;
         }
 
@@ -30,24 +29,24 @@ internal sealed partial class DataPlatformSender(
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };
-        request.Headers.Add("Idempotency-Key", streamEvent.EventId.ToString("D"));
+        request.Headers.Add("Idempotency-Key", platformEvent.EventId.ToString("D"));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
         using var response = await httpClients.CreateClient(DataPlatformOptions.HttpClientName).SendAsync(request, timeout.Token);
         response.EnsureSuccessStatusCode();
     }
 
-    private static string Envelope(StreamEvent streamEvent)
+    private static string Envelope(PlatformEvent platformEvent)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("eventId", streamEvent.EventId);
-            writer.WriteString("eventType", streamEvent.EventType);
-            writer.WriteString("occurredAt", streamEvent.OccurredAt);
+            writer.WriteString("eventId", platformEvent.EventId);
+            writer.WriteString("eventType", platformEvent.EventType);
+            writer.WriteString("occurredAt", platformEvent.OccurredAt);
             writer.WritePropertyName("data");
-            writer.WriteRawValue(streamEvent.Payload);
+            writer.WriteRawValue(platformEvent.Payload);
             writer.WriteEndObject();
         }
 

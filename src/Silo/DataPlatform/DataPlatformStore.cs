@@ -1,31 +1,46 @@
 using System.Data.Common;
-using ECommerce.Grains.Abstractions.Events;
 using ECommerce.Silo.Storage;
 
 namespace ECommerce.Silo.DataPlatform;
 
-internal sealed record PendingDelivery(StreamEvent Event, int Attempts);
+internal sealed record PendingDelivery(PlatformEvent Event, int Attempts);
 
 /// <summary>The data_platform_delivery queue and the dead_letter table.</summary>
 internal sealed class DataPlatformStore(SqlDatabase database)
 {
     public const string Destination = "data-platform";
 
-    /// <summary>Queues an event for delivery; an event already queued (a redelivery) is left as it is.</summary>
-    public async Task EnqueueAsync(StreamEvent streamEvent, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Queues events for delivery in one transaction; an event already queued (a redelivery) is left as it is.</summary>
+    /// <returns>How many were queued now (the others were queued before).</returns>
+    public async Task<int> EnqueueAsync(IReadOnlyList<PlatformEvent> events, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var queued = 0;
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await using var command = Command(transaction, """
-            INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
-                next_attempt_at, created_at)
-            VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
-            ON CONFLICT (event_id) DO NOTHING
-            """)
-            .Bind("@event_id", streamEvent.EventId).Bind("@event_type", streamEvent.EventType)
-            .Bind("@payload", streamEvent.Payload).Bind("@occurred_at", streamEvent.OccurredAt)
-            .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        foreach (var platformEvent in events)
+        {
+            await using var command = Command(transaction, """
+                INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
+                    next_attempt_at, created_at)
+                VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
+                ON CONFLICT (event_id) DO NOTHING
+                """)
+                .Bind("@event_id", platformEvent.EventId).Bind("@event_type", platformEvent.EventType)
+                .Bind("@payload", platformEvent.Payload).Bind("@occurred_at", platformEvent.OccurredAt)
+                .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
+            queued += await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
+        return queued;
+    }
+
+    /// <summary>Whether the event was ever queued (whatever became of its delivery since).</summary>
+    public async Task<bool> HasQueuedAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = SqlCommands.Command(connection, null,
+            "SELECT COUNT(*) FROM data_platform_delivery WHERE event_id = @event_id").Bind("@event_id", eventId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<List<PendingDelivery>> TakeDueAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
@@ -42,7 +57,7 @@ internal sealed class DataPlatformStore(SqlDatabase database)
         while (await reader.ReadAsync(cancellationToken))
         {
             due.Add(new PendingDelivery(
-                new StreamEvent(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetTimestamp(3)),
+                new PlatformEvent(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetTimestamp(3)),
                 reader.GetInt32(4)));
         }
 

@@ -30,14 +30,14 @@ public static class CommerceSiloBuilderExtensions
     }
 
     /// <summary>Everything of the product's silo except clustering: grain storage and reminders on the configured
-    /// database, the grains' options, the outbox relay with its stream and consumers, and Orleans's dashboard. Test
+    /// database, the grains' options, the paid-orders stream with data platform delivery, and Orleans's dashboard. Test
     /// clusters, which bring their own clustering, ports and ids, call it from their silo configurator, so tests run
     /// the production wiring.</summary>
     public static ISiloBuilder AddCommerceServices(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.AddCommerceStorage(configuration);
         silo.AddCommerceGrains();
-        silo.Services.AddSiloEvents(configuration);
+        silo.AddCommerceStreams(configuration);
         silo.AddDashboard();
         return silo;
     }

@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace ECommerce.Silo.Storage;
 
-/// <summary>The little ADO.NET the product's own tables (outbox, deliveries, offsets) share. Values bind the same way on SQLite and PostgreSQL except a
+/// <summary>The little ADO.NET the product's own tables (data platform deliveries, dead letters) share. Values bind the same way on SQLite and PostgreSQL except a
 /// uuid, and timestamps are always bound in UTC (timestamptz refuses other offsets).</summary>
 internal static class SqlCommands
 {

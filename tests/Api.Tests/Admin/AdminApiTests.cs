@@ -50,16 +50,25 @@ public abstract class AdminApiTests(AdminApi factory)
     }
 
     [StorageFact]
-    public async Task TheOutboxIsReadFromItsTablesAndTheRelayDrainsIt()
+    public async Task TheStreamShowsBothConsumersTakingAPaidOrderAndNothingLeftPendingOrStuck()
     {
         var product = await _api.CreateProductAsync(price: 10, stock: 100);
+        var before = await GetAsync<AdminStreamResponse>("/admin/api/stream");
 
         await PayAsync(product.ProductId, 1);
 
-        var outbox = await Eventually.WaitAsync(() => GetAsync<AdminOutboxResponse>("/admin/api/outbox"), o => o.Pending == 0,
-            Timeout, "drained by the relay");
-        Assert.Equal(new AdminOutboxResponse(true, 0, 0), outbox);
+        var stream = await Eventually.WaitAsync(() => GetAsync<AdminStreamResponse>("/admin/api/stream"),
+            s => s.Consumers.All(c => c.Consumed > Consumed(before, c.Name)) && s.Pending is null or 0, Timeout,
+            "both consumers took the paid order and the queue is drained");
+        Assert.Equal(["product-ranking", "data-platform"], stream.Consumers.Select(c => c.Name));
+        Assert.All(stream.Consumers, c => Assert.True(c.LastDelaySeconds >= 0, $"{c.Name}: delay {c.LastDelaySeconds}"));
+        Assert.Null(stream.Stuck);
+        // The ADO.NET queue is read from its table; memory streams do not tell.
+        Assert.Equal(stream.Provider == "AdoNet", stream.Pending is not null && stream.StreamDeadLetters is not null);
     }
+
+    private static long Consumed(AdminStreamResponse stream, string consumer) =>
+        stream.Consumers.Single(c => c.Name == consumer).Consumed;
 
     [StorageFact]
     public async Task AnEventTheDataPlatformNeverTookIsCountedAndListedAsTheNewestDeadLetter()
@@ -149,7 +158,7 @@ public abstract class AdminApiTests(AdminApi factory)
         using var document = System.Text.Json.JsonDocument.Parse(await openApi.Content.ReadAsStringAsync());
         var paths = document.RootElement.GetProperty("paths");
         Assert.False(paths.TryGetProperty("/admin", out _));
-        foreach (var path in new[] { "top-products", "outbox", "dead-letters", "storage", "traffic" })
+        foreach (var path in new[] { "top-products", "stream", "dead-letters", "storage", "traffic" })
         {
             var get = paths.GetProperty($"/admin/api/{path}").GetProperty("get");
             Assert.Equal("Admin", get.GetProperty("tags")[0].GetString());

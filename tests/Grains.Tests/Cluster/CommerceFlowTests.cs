@@ -77,7 +77,7 @@ public abstract class CommerceFlowTests(CommerceClusterFixture fixture)
         var mouseState = await fixture.Cluster.StoredStateAsync<ProductState>("product", _grains.GetGrain<IProductGrain>(mouse));
         Assert.Equal((8, 0, 2L), (mouseState.Stock, mouseState.Reservations.Count, mouseState.Sold));
 
-        // The OrderPaid event travels outbox -> relay -> stream -> ranking consumer, on whichever silos.
+        // The paid event travels on the Orleans stream to the ranking grain, on whichever silos.
         var top = await WaitForAsync(() => _grains.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key).GetTopAsync(1, IProductRankingGrain.MaxLimit),
             t => t.Any(p => p.ProductId == mouse) && t.Any(p => p.ProductId == pad), "the paid order in the ranking");
         Assert.Equal((2L, 1L), (top.Single(p => p.ProductId == mouse).SalesCount, top.Single(p => p.ProductId == pad).SalesCount));

@@ -65,7 +65,7 @@ public static class CommerceSteps
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds, for changes that happen on the silos' own schedule
-    /// (reminders, the outbox relay); fails after a bounded wait.</summary>
+    /// (reminders, the paid-orders stream); fails after a bounded wait.</summary>
     public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + WaitLimit;

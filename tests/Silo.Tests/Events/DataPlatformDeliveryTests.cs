@@ -71,6 +71,29 @@ public sealed class DataPlatformDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ARetryScheduledBeforeARestartIsMadeAfterItWithTheSameEventId()
+    {
+        // The first retry is due 3 s after the failure: long enough to stop the host before it, short enough to wait for.
+        var slowRetry = new Dictionary<string, string?> { ["DataPlatform:RetryDelays:0"] = "00:00:03" };
+        var failing = new FakeDataPlatform { Failing = true };
+        await using (var first = await EventsHost.StartAsync(_database, dataPlatform: failing, settings: slowRetry))
+        {
+            await first.PayOrderAsync(801, (8001, 1));
+            await Eventually.HoldsAsync(() => Task.FromResult(failing.Requests.Count == 1), TimeSpan.FromSeconds(5),
+                "the first POST failed");
+        }
+
+        var recovered = new FakeDataPlatform();
+        await using var second = await EventsHost.StartAsync(_database, dataPlatform: recovered, settings: slowRetry);
+
+        await Eventually.HoldsAsync(() => Task.FromResult(recovered.Requests.Count == 1), TimeSpan.FromSeconds(15),
+            "the retry stored before the restart is made after it");
+        Assert.Equal(failing.Requests.Single().IdempotencyKey, recovered.Requests.Single().IdempotencyKey);
+        Assert.Equal(1, recovered.Delivered(Guid.Parse(recovered.Requests.Single().IdempotencyKey)));
+        Assert.Empty(await second.DeadLetters.ListAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task APaidOrderIsPostedOnceAsJsonCarryingTheOrderWithItsEventIdAsIdempotencyKey()
     {
         var platform = new FakeDataPlatform();

@@ -4,7 +4,6 @@ using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Silo.DataPlatform;
 using ECommerce.Silo.Hosting;
-using ECommerce.Silo.Streams;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,7 +50,6 @@ public sealed class EventsHost : IAsyncDisposable
             ["ConnectionStrings:Sqlite"] = $"Data Source={databaseFile}",
             ["Cluster:SiloPort"] = "0",
             ["Cluster:GatewayPort"] = "0",
-            ["Streams:PollInterval"] = "00:00:00.020",
             ["DataPlatform:PollInterval"] = "00:00:00.020",
             ["DataPlatform:Endpoint"] = dataPlatform is null ? null : "http://data-platform.test/events",
         });

@@ -75,9 +75,16 @@
     }));
   }
 
-  function renderOutbox(o) {
-    setText('outbox-pending', num(o.pending));
-    setText('outbox-lag', absent(o.oldestPendingAgeSeconds) ? 'n/a' : o.oldestPendingAgeSeconds.toFixed(1) + ' s');
+  function renderStream(s) {
+    setText('stream-provider', '(' + s.provider + ')');
+    setText('stream-pending', absent(s.pending) ? 'n/a' : num(s.pending));
+    setText('stream-lag', absent(s.oldestPendingAgeSeconds) ? 'n/a' : s.oldestPendingAgeSeconds.toFixed(1) + ' s');
+    setText('stream-dead-letters', absent(s.streamDeadLetters) ? 'n/a' : num(s.streamDeadLetters));
+    $('stream-stuck').hidden = absent(s.stuck);
+    setText('stream-stuck', absent(s.stuck) ? '' : 'stuck: ' + s.stuck);
+    $('stream-consumers').tBodies[0].replaceChildren(...s.consumers.map(c => row([
+      c.name, num(c.consumed), num(c.duplicates), absent(c.lastDelaySeconds) ? '–' : c.lastDelaySeconds.toFixed(3) + ' s',
+      absent(c.failingSince) ? '–' : new Date(c.failingSince).toLocaleTimeString('en-GB')])));
   }
 
   function renderDeadLetters(d) {
@@ -111,11 +118,11 @@
 
   async function poll() {
     try {
-      const [traffic, top, outbox, deadLetters, storage] = await Promise.all([
-        json('/admin/api/traffic'), topProducts(), json('/admin/api/outbox'), json('/admin/api/dead-letters'), json('/admin/api/storage')]);
+      const [traffic, top, stream, deadLetters, storage] = await Promise.all([
+        json('/admin/api/traffic'), topProducts(), json('/admin/api/stream'), json('/admin/api/dead-letters'), json('/admin/api/storage')]);
       renderTraffic(traffic);
       renderTopProducts(top);
-      renderOutbox(outbox);
+      renderStream(stream);
       renderDeadLetters(deadLetters);
       renderStorage(storage);
       $('status').className = 'status';

@@ -1,4 +1,4 @@
-namespace ECommerce.Silo.Streams;
+namespace ECommerce.Silo.DataPlatform;
 
 /// <summary>Wakes one background loop early; signals while the loop is busy collapse into one wake-up.</summary>
 public sealed class AsyncSignal
