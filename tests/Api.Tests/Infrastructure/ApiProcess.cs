@@ -27,6 +27,31 @@ public sealed class ApiProcess : IAsyncDisposable
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
         TestAccounts accounts)
     {
+        // The free port is released before the child binds it, and another process (a silo on port 0, a parallel test)
+        // may take it in between; only that failure is tried again, on a new port.
+        for (var attempt = 1; ; attempt++)
+        {
+            var api = Launch(settings, workingDirectory, accounts);
+            if (await api.AnswersOrExitsAsync())
+            {
+                return api;
+            }
+
+            if (!api.LostItsPort || attempt == 3)
+            {
+                Assert.Fail($"The API process exited with {api._process.ExitCode}:{Environment.NewLine}{api.RecentOutput}");
+            }
+
+            await api.DisposeAsync();
+        }
+    }
+
+    /// <summary>True when the process has exited because its HTTP port was taken before it could bind it.</summary>
+    private bool LostItsPort => _process.HasExited && RecentOutput.Contains("address already in use", StringComparison.Ordinal);
+
+    private static ApiProcess Launch(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
+        TestAccounts accounts)
+    {
         var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -55,7 +80,6 @@ public sealed class ApiProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, line) => api.Remember(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await api.WaitUntilAnsweringAsync();
         return api;
     }
 
@@ -109,14 +133,15 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilAnsweringAsync()
+    /// <summary>True once the API answers; false when its process exited first.</summary>
+    private async Task<bool> AnswersOrExitsAsync()
     {
         var deadline = DateTime.UtcNow + StartDeadline;
         while (true)
         {
             if (_process.HasExited)
             {
-                Assert.Fail($"The API process exited with {_process.ExitCode}:{Environment.NewLine}{RecentOutput}");
+                return false;
             }
 
             try
@@ -124,7 +149,7 @@ public sealed class ApiProcess : IAsyncDisposable
                 // Anonymous: the product list is public, and no sign-in is tried before the API answers.
                 if ((await Api.Http.GetAsync("/api/v1/products?size=1")).StatusCode == HttpStatusCode.OK)
                 {
-                    return;
+                    return true;
                 }
             }
             catch (HttpRequestException)
