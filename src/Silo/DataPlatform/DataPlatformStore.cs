@@ -15,11 +15,11 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     public async Task EnqueueAsync(StreamEvent streamEvent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await using var command = Command(transaction, """
+        await using var command = Command(transaction, $"""
             INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
                 next_attempt_at, created_at)
             VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
-            ON CONFLICT (event_id) DO NOTHING
+            {database.OnDuplicateKeyDoNothing("event_id")}
             """)
             .Bind("@event_id", streamEvent.EventId).Bind("@event_type", streamEvent.EventType)
             .Bind("@payload", streamEvent.Payload).Bind("@occurred_at", streamEvent.OccurredAt)

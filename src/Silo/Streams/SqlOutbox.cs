@@ -10,10 +10,10 @@ internal sealed class SqlOutbox(SqlDatabase database, OutboxRelay relay) : IOutb
     {
         await using (var transaction = await database.BeginWriteAsync(cancellationToken))
         {
-            await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, """
+            await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, $"""
                 INSERT INTO outbox (id, event_type, payload, occurred_at, sent_at, attempts)
                 VALUES (@id, @event_type, @payload, @occurred_at, NULL, 0)
-                ON CONFLICT (id) DO NOTHING
+                {database.OnDuplicateKeyDoNothing("id")}
                 """)
                 .Bind("@id", outboxEvent.EventId).Bind("@event_type", outboxEvent.EventType)
                 .Bind("@payload", outboxEvent.Payload).Bind("@occurred_at", outboxEvent.OccurredAt);

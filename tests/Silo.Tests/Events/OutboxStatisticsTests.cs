@@ -14,6 +14,10 @@ public sealed class SqliteOutboxStatisticsTests(SqliteStorageFixture fixture)
 public sealed class PostgresOutboxStatisticsTests(PostgresStorageFixture fixture)
     : OutboxStatisticsTests(fixture), IClassFixture<PostgresStorageFixture>;
 
+[RequiresMySql]
+public sealed class MySqlOutboxStatisticsTests(MySqlStorageFixture fixture)
+    : OutboxStatisticsTests(fixture), IClassFixture<MySqlStorageFixture>;
+
 public abstract class OutboxStatisticsTests(StorageFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;

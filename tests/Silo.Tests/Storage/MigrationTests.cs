@@ -11,17 +11,60 @@ public sealed class SqliteMigrationTests(SqliteStorageFixture fixture)
 public sealed class PostgresMigrationTests(PostgresStorageFixture fixture)
     : MigrationTests(fixture), IClassFixture<PostgresStorageFixture>;
 
+[RequiresMySql]
+public sealed class MySqlMigrationTests(MySqlStorageFixture fixture)
+    : MigrationTests(fixture), IClassFixture<MySqlStorageFixture>;
+
 public abstract class MigrationTests(StorageFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     [StorageFact]
-    public void EveryProviderHasTheRuntimeScriptAsVersionOne()
+    public void SqliteAndPostgresHaveTheRuntimeScriptAsVersionOne()
     {
-        foreach (var provider in Enum.GetValues<StorageProvider>())
+        foreach (var provider in new[] { StorageProvider.Sqlite, StorageProvider.Postgres })
         {
             var first = MigrationRunner.LoadScripts(provider)[0];
             Assert.Equal((1L, "runtime"), (first.Version, first.Name));
+        }
+    }
+
+    [StorageFact]
+    public void MySqlStartsFromTheCurrentSchemaWithThePostgresNumberAndNameOfEachScript()
+    {
+        var postgres = MigrationRunner.LoadScripts(StorageProvider.Postgres).ToDictionary(s => s.Version, s => s.Name);
+        foreach (var script in MigrationRunner.LoadScripts(StorageProvider.MySql))
+        {
+            Assert.Equal(postgres.GetValueOrDefault(script.Version), script.Name);
+        }
+    }
+
+    [StorageFact]
+    public void AMySqlScriptIsSplitAtSemicolonsOutsideQuotesAndComments()
+    {
+        var statements = MigrationRunner.SplitStatements("""
+            -- a comment; with a semicolon and a quote's apostrophe
+            CREATE TABLE t (a int); -- trailing; comment
+            INSERT INTO q VALUES ('k', 'one; two ''quoted; still'' three');
+            INSERT INTO `odd;name` VALUES ("x;y")
+            """);
+
+        Assert.Equal(
+        [
+            "CREATE TABLE t (a int)",
+            "INSERT INTO q VALUES ('k', 'one; two ''quoted; still'' three')",
+            "INSERT INTO `odd;name` VALUES (\"x;y\")",
+        ], statements);
+    }
+
+    [StorageFact]
+    public void NoMySqlScriptNeedsADelimiter()
+    {
+        foreach (var script in MigrationRunner.LoadScripts(StorageProvider.MySql))
+        {
+            var statements = MigrationRunner.SplitStatements(script.Sql);
+            Assert.NotEmpty(statements);
+            Assert.All(statements, statement => Assert.DoesNotContain("DELIMITER", statement, StringComparison.OrdinalIgnoreCase));
         }
     }
 

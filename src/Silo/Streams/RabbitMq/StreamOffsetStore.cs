@@ -19,9 +19,9 @@ internal sealed class StreamOffsetStore(SqlDatabase database, TimeProvider clock
     public async Task StoreNextAsync(string stream, string consumer, long nextOffset, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, """
+        await using var command = SqlCommands.Command(transaction.Connection, transaction.Transaction, $"""
             INSERT INTO stream_offset (stream, consumer, next_offset, updated_at) VALUES (@stream, @consumer, @next, @now)
-            ON CONFLICT (stream, consumer) DO UPDATE SET next_offset = excluded.next_offset, updated_at = excluded.updated_at
+            {database.OnDuplicateKeyUpdate("stream, consumer", "next_offset", "updated_at")}
             """)
             .Bind("@stream", stream).Bind("@consumer", consumer).Bind("@next", nextOffset).Bind("@now", clock.GetUtcNow());
         await command.ExecuteNonQueryAsync(cancellationToken);
