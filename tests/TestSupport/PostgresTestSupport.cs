@@ -24,6 +24,15 @@ internal static class MySqlEnvironment
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
 }
 
+/// <summary>Where the Redis tests get their server from (a StackExchange.Redis configuration string).</summary>
+internal static class RedisEnvironment
+{
+    public const string Variable = "ECOMMERCE_TEST_REDIS";
+
+    public static string? ConnectionString =>
+        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value ? value : null;
+}
+
 /// <summary>Marks a test class whose <see cref="StorageFactAttribute"/> tests need PostgreSQL.</summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class RequiresPostgresAttribute : Attribute;
@@ -32,9 +41,14 @@ public sealed class RequiresPostgresAttribute : Attribute;
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class RequiresMySqlAttribute : Attribute;
 
+/// <summary>Marks a test class whose <see cref="StorageFactAttribute"/> tests need Redis.</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class RequiresRedisAttribute : Attribute;
+
 /// <summary>A fact that runs everywhere, except in a <see cref="RequiresPostgresAttribute"/> class without
-/// ECOMMERCE_TEST_POSTGRES (or a <see cref="RequiresMySqlAttribute"/> class without ECOMMERCE_TEST_MYSQL): skipped with
-/// the reason locally, failed under CI=true.</summary>
+/// ECOMMERCE_TEST_POSTGRES (or a <see cref="RequiresMySqlAttribute"/> class without ECOMMERCE_TEST_MYSQL, a
+/// <see cref="RequiresRedisAttribute"/> class without ECOMMERCE_TEST_REDIS): skipped with the reason locally, failed
+/// under CI=true.</summary>
 [XunitTestCaseDiscoverer("ECommerce.Tests.Support.StorageFactDiscoverer", TestAssembly.Name)]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class StorageFactAttribute : FactAttribute;
@@ -64,8 +78,8 @@ public sealed class StorageTheoryDiscoverer(IMessageSink diagnosticMessageSink) 
 
 internal static class StorageTestCases
 {
-    /// <summary>The skipped or failed case of a test that needs PostgreSQL or MySQL where there is none; null when it
-    /// can run.</summary>
+    /// <summary>The skipped or failed case of a test that needs PostgreSQL, MySQL or Redis where there is none; null
+    /// when it can run.</summary>
     public static IEnumerable<IXunitTestCase>? WithoutPostgres(IMessageSink diagnosticMessageSink,
         ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod)
     {
@@ -77,7 +91,9 @@ internal static class StorageTestCases
                 ? ("PostgreSQL", PostgresEnvironment.Variable, "an Npgsql")
                 : testClass.GetCustomAttributes(typeof(RequiresMySqlAttribute)).Any() && MySqlEnvironment.ConnectionString is null
                     ? ("MySQL", MySqlEnvironment.Variable, "a MySqlConnector")
-                    : null;
+                    : testClass.GetCustomAttributes(typeof(RequiresRedisAttribute)).Any() && RedisEnvironment.ConnectionString is null
+                        ? ("Redis", RedisEnvironment.Variable, "a StackExchange.Redis")
+                        : null;
         if (missing is not { } need)
         {
             return null;

@@ -40,7 +40,8 @@ public static class CommerceStorageSiloBuilderExtensions
     /// <summary>Orleans ADO.NET grain storage <see cref="GrainStorage.Name"/> and ADO.NET reminders on the database
     /// chosen by <c>Storage:Provider</c> and <c>ConnectionStrings:Sqlite</c> / <c>Postgres</c> / <c>MySql</c>, with the
     /// project's migrations (which hold the Orleans tables and queries) applied while the silo starts, before either
-    /// is first used. Reminder timing (<c>ReminderOptions</c>) is left to the caller.</summary>
+    /// is first used. Reminders go to Redis instead when <c>Reminders:Provider</c> is <c>Redis</c>. Reminder timing
+    /// (<c>ReminderOptions</c>) is left to the caller.</summary>
     public static ISiloBuilder AddCommerceStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -69,11 +70,22 @@ public static class CommerceStorageSiloBuilderExtensions
         services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
             .Configure<Serializer>((storage, serializer) =>
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-        silo.UseAdoNetReminderService(reminders =>
+        var reminderProvider = configuration.GetSection(CommerceReminderOptions.Section).Get<CommerceReminderOptions>()?.Provider
+            ?? ReminderProvider.Storage;
+        if (reminderProvider == ReminderProvider.Redis)
         {
-            reminders.Invariant = invariant;
-            reminders.ConnectionString = connectionString;
-        });
+            var redis = CommerceClusteringSiloBuilderExtensions.RedisConfiguration(configuration, "Reminders:Provider is Redis");
+            silo.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis);
+        }
+        else
+        {
+            silo.UseAdoNetReminderService(reminders =>
+            {
+                reminders.Invariant = invariant;
+                reminders.ConnectionString = connectionString;
+            });
+        }
+
         return silo;
     }
 

@@ -22,10 +22,12 @@ public sealed class ApiProcess : IAsyncDisposable
 
     public ApiClient Api { get; }
 
-    /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers.</summary>
-    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory)
+    /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers; on
+    /// <paramref name="port"/>, or a free one.</summary>
+    public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
+        int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -139,7 +141,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

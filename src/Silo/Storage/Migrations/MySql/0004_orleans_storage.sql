@@ -43,7 +43,11 @@ WHERE service_id = @ServiceId
 -- WriteToStorageKey: a candidate row only with no GrainStateVersion (a first write) or when the row is at that version;
 -- on the existing row every assignment is guarded by the version (evaluated left to right, so version goes last).
 -- Concurrent writers of one version serialize on the row lock, and all but the first change nothing.
+-- READ COMMITTED first: under MySQL's default REPEATABLE READ the EXISTS read of INSERT ... SELECT takes shared
+-- next-key locks, and writes of neighbouring grains then deadlock; read committed, it is a plain consistent read, and
+-- the guarded assignments still decide on the latest committed row under its exclusive lock.
 REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('WriteToStorageKey', '
+SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED;
 INSERT INTO orleans_grain_state
     (service_id, grain_type, grain_id_n0, grain_id_n1, grain_id_extension, payload, version, modified_at)
 SELECT @ServiceId, @GrainTypeString, @GrainIdN0, @GrainIdN1, COALESCE(CONCAT(''+'', @GrainIdExtensionString), ''''),
