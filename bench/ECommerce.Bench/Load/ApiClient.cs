@@ -94,6 +94,20 @@ internal sealed class ApiClient : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
+/// <summary>One <see cref="ApiClient"/> per backend URL, each with the whole connection cap, sharing one recorder.</summary>
+internal sealed class ApiClients(IReadOnlyList<Uri> urls, int maxConnections, LoadRecorder recorder) : IDisposable
+{
+    public IReadOnlyList<ApiClient> All { get; } = urls.Select(url => new ApiClient(url, maxConnections) { Recorder = recorder }).ToList();
+
+    public void Dispose()
+    {
+        foreach (var client in All)
+        {
+            client.Dispose();
+        }
+    }
+}
+
 internal static class JsonDefaults
 {
     public static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
