@@ -8,6 +8,10 @@ public enum ClusterProvider
 
     /// <summary>Membership in Redis (Microsoft.Orleans.Clustering.Redis, <c>ConnectionStrings:Redis</c>).</summary>
     Redis,
+
+    /// <summary>Membership in the PostgreSQL or MySQL database of <c>Storage:Provider</c>
+    /// (Microsoft.Orleans.Clustering.AdoNet, with the project's own tables and queries, migration 0008).</summary>
+    AdoNet,
 }
 
 /// <summary>Section <see cref="Section"/>: how this node joins its cluster. One node on localhost by default.</summary>

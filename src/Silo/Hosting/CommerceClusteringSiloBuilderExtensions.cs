@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using ECommerce.Silo.Storage;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -11,7 +12,8 @@ namespace ECommerce.Silo.Hosting;
 public static class CommerceClusteringSiloBuilderExtensions
 {
     /// <summary>How this node joins its cluster (section <see cref="CommerceClusterOptions.Section"/>): localhost
-    /// clustering, or a membership table in Redis shared by several nodes, with this node's ports, cluster id and
+    /// clustering, or a membership table shared by several nodes (in Redis, or in the PostgreSQL or MySQL database of the
+    /// storage), with this node's ports, cluster id and
     /// service id. A shared table also gets the membership timing of <see cref="ConfigureFastFailureDetection"/>.</summary>
     public static ISiloBuilder UseCommerceClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -44,8 +46,33 @@ public static class CommerceClusteringSiloBuilderExtensions
         });
         silo.ConfigureFastFailureDetection(configuration);
 
+        if (cluster.Provider == ClusterProvider.AdoNet)
+        {
+            var (invariant, connectionString) = MembershipDatabase(configuration);
+            return silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = invariant;
+                options.ConnectionString = connectionString;
+            });
+        }
+
         var redis = RedisConfiguration(configuration, "Cluster:Provider is Redis");
         return silo.UseRedisClustering(options => options.ConfigurationOptions = redis);
+    }
+
+    /// <summary>The storage database, which holds the membership tables too; SQLite is one machine's file, so it is not a
+    /// membership table for a cluster.</summary>
+    private static (string Invariant, string ConnectionString) MembershipDatabase(IConfiguration configuration)
+    {
+        var storage = new StorageOptions();
+        configuration.GetSection(StorageOptions.SectionName).Bind(storage);
+        if (storage.Provider == StorageProvider.Sqlite)
+        {
+            throw new InvalidOperationException(
+                "Cluster:Provider is AdoNet but Storage:Provider is Sqlite: AdoNet membership needs Postgres or MySql.");
+        }
+
+        return CommerceStorageSiloBuilderExtensions.ResolveDatabase(storage, configuration);
     }
 
     /// <summary>Membership timing for a shared table (section <c>Cluster:Membership</c>, Orleans's

@@ -6,15 +6,17 @@ using ECommerce.Api.Products;
 using ECommerce.Api.Tests.Infrastructure;
 using ECommerce.Api.Users;
 using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Silo.Hosting;
 using Xunit.Abstractions;
 
 namespace ECommerce.Api.Tests.Cluster;
 
-/// <summary>Three API processes as one cluster (Redis membership, one database): a flash sale spread over their HTTP
+/// <summary>Three API processes as one cluster (membership in Redis or in the database, one database): a flash sale
+/// spread over their HTTP
 /// ports while one of them is killed with SIGKILL. Every 2xx answer holds afterwards, the survivors serve the dead
 /// node's grains again within <see cref="RecoveryLimit"/>, an unpaid order that lived on the dead node expires on time
 /// from its reminder, and the killed node restarts, rejoins and serves.</summary>
-public abstract class ClusterFailoverTests(TestDatabase database, ITestOutputHelper output)
+public abstract class ClusterFailoverTests(TestDatabase database, ClusterProvider membership, ITestOutputHelper output)
     : ChildProcessTests(database, "ecommerce-api-cluster")
 {
     private const int Nodes = 3;
@@ -42,7 +44,7 @@ public abstract class ClusterFailoverTests(TestDatabase database, ITestOutputHel
     [StorageFact]
     public async Task AFlashSaleOverThreeNodesKeepsEveryAnswerWhenOneIsKilledAndTheKilledNodeRejoins()
     {
-        await using var nodes = await ClusterNodes.StartAsync(Settings, new Dictionary<string, string?>
+        await using var nodes = await ClusterNodes.StartAsync(Settings, membership, new Dictionary<string, string?>
         {
             ["Orders:PaymentTimeout"] = PaymentTimeout.ToString("c"),
             ["Orders:ReminderPeriod"] = ReminderPeriod.ToString("c"),
@@ -351,8 +353,18 @@ public abstract class ClusterFailoverTests(TestDatabase database, ITestOutputHel
 
 [RequiresPostgres, RequiresRedis]
 public sealed class ClusterFailoverOnPostgres(ITestOutputHelper output)
-    : ClusterFailoverTests(new PostgresTestDatabase(), output);
+    : ClusterFailoverTests(new PostgresTestDatabase(), ClusterProvider.Redis, output);
 
 [RequiresMySql, RequiresRedis]
 public sealed class ClusterFailoverOnMySql(ITestOutputHelper output)
-    : ClusterFailoverTests(new MySqlTestDatabase(), output);
+    : ClusterFailoverTests(new MySqlTestDatabase(), ClusterProvider.Redis, output);
+
+/// <summary>Membership in the PostgreSQL database itself (Cluster:Provider=AdoNet, the project's migration 0008).</summary>
+[RequiresPostgres]
+public sealed class ClusterFailoverWithMembershipInPostgres(ITestOutputHelper output)
+    : ClusterFailoverTests(new PostgresTestDatabase(), ClusterProvider.AdoNet, output);
+
+/// <summary>Membership in the MySQL database itself.</summary>
+[RequiresMySql]
+public sealed class ClusterFailoverWithMembershipInMySql(ITestOutputHelper output)
+    : ClusterFailoverTests(new MySqlTestDatabase(), ClusterProvider.AdoNet, output);

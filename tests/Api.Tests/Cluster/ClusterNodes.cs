@@ -1,4 +1,5 @@
 using ECommerce.Api.Tests.Infrastructure;
+using ECommerce.Silo.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,9 @@ using Orleans.Runtime;
 
 namespace ECommerce.Api.Tests.Cluster;
 
-/// <summary>Several API processes forming one Orleans cluster over Redis membership and one database, each with its own
-/// HTTP, silo and gateway port (free ports), plus an Orleans client of the same cluster, used only to ask where a
-/// grain is active.</summary>
+/// <summary>Several API processes forming one Orleans cluster over one database, with their membership in Redis or in
+/// that database (AdoNet), each with its own HTTP, silo and gateway port (free ports), plus an Orleans client of the
+/// same cluster, used only to ask where a grain is active.</summary>
 public sealed class ClusterNodes : IAsyncDisposable
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
@@ -32,20 +33,24 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     public ApiProcess this[int node] => _processes[node] ?? throw new InvalidOperationException($"Node {node} is not running.");
 
-    /// <summary>Starts <paramref name="count"/> nodes at once over <paramref name="databaseSettings"/> and the Redis of
-    /// ECOMMERCE_TEST_REDIS, in a cluster of their own (a fresh cluster and service id).</summary>
+    /// <summary>Starts <paramref name="count"/> nodes at once over <paramref name="databaseSettings"/>, with their
+    /// membership in the Redis of ECOMMERCE_TEST_REDIS or in the database, in a cluster of their own (a fresh cluster
+    /// and service id).</summary>
     public static async Task<ClusterNodes> StartAsync(IReadOnlyDictionary<string, string?> databaseSettings,
-        IReadOnlyDictionary<string, string?> extraSettings, string workingDirectory, int count)
+        ClusterProvider membership, IReadOnlyDictionary<string, string?> extraSettings, string workingDirectory, int count)
     {
         var id = "test-" + Guid.NewGuid().ToString("N")[..12];
         var settings = new Dictionary<string, string?>(databaseSettings)
         {
-            ["Cluster:Provider"] = "Redis",
-            ["ConnectionStrings:Redis"] = RedisEnvironment.ConnectionString,
+            ["Cluster:Provider"] = membership.ToString(),
             ["Cluster:ClusterId"] = id,
             ["Cluster:ServiceId"] = id,
             ["Cluster:AdvertisedAddress"] = "127.0.0.1",
         };
+        if (membership == ClusterProvider.Redis)
+        {
+            settings["ConnectionStrings:Redis"] = RedisEnvironment.ConnectionString;
+        }
         foreach (var (key, value) in extraSettings)
         {
             settings[key] = value;
@@ -138,13 +143,31 @@ public sealed class ClusterNodes : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder();
         // The nodes' logs tell what happened; the client's connection chatter about the killed node would drown them.
         builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client => client
-            .UseRedisClustering(RedisEnvironment.ConnectionString!)
-            .Configure<ClusterOptions>(options =>
+        builder.UseOrleansClient(client =>
+        {
+            if (_settings["Cluster:Provider"] == nameof(ClusterProvider.AdoNet))
+            {
+                // The gateways come from the membership table in the database, through the project's GatewaysQueryKey.
+                var mySql = _settings["Storage:Provider"] == "MySql";
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = mySql
+                        ? CommerceStorageSiloBuilderExtensions.MySqlInvariant
+                        : CommerceStorageSiloBuilderExtensions.PostgresInvariant;
+                    options.ConnectionString = _settings[mySql ? "ConnectionStrings:MySql" : "ConnectionStrings:Postgres"];
+                });
+            }
+            else
+            {
+                client.UseRedisClustering(RedisEnvironment.ConnectionString!);
+            }
+
+            client.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = ClusterId;
                 options.ServiceId = ClusterId;
-            }));
+            });
+        });
         _client = builder.Build();
         await _client.StartAsync();
     }

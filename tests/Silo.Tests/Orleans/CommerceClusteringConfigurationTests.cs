@@ -24,6 +24,13 @@ public sealed class CommerceClusteringConfigurationTests
     }
 
     [Fact]
+    public void AdoNetMembershipOnSqliteIsAnErrorNamingBothKeys()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(new() { ["Cluster:Provider"] = "AdoNet" }));
+        Assert.Contains("Storage:Provider is Sqlite", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ASharedMembershipTableDetectsADeadNodeFastAndEachValueCanBeOverridden()
     {
         using var host = Build(new()
