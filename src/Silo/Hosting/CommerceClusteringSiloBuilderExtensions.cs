@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using ECommerce.Silo.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ECommerce.Silo.Storage;
 using Orleans.Configuration;
 using StackExchange.Redis;
 
@@ -13,8 +13,8 @@ public static class CommerceClusteringSiloBuilderExtensions
 {
     /// <summary>How this node joins its cluster (section <see cref="CommerceClusterOptions.Section"/>): localhost
     /// clustering, or a membership table shared by several nodes (in Redis, or in the PostgreSQL or MySQL database of the
-    /// storage), with this node's ports, cluster id and
-    /// service id. A shared table also gets the membership timing of <see cref="ConfigureFastFailureDetection"/>.</summary>
+    /// storage), with this node's ports, cluster id and service id. A shared table also gets the membership timing of
+    /// <see cref="ConfigureFastFailureDetection"/>.</summary>
     public static ISiloBuilder UseCommerceClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(CommerceClusterOptions.Section).Get<CommerceClusterOptions>()
@@ -78,7 +78,7 @@ public static class CommerceClusteringSiloBuilderExtensions
     /// <summary>Membership timing for a shared table (section <c>Cluster:Membership</c>, Orleans's
     /// <see cref="ClusterMembershipOptions"/>, overridable key by key). Orleans's defaults took about 14 s to declare a
     /// node killed with kill -9 dead (3 missed probes of 5 s; 11.6 s measured in docs/BENCHMARKS.md); with these the
-    /// survivors answered again after 0.55 to 1.15 s.
+    /// survivors answered again after 0.55 to 1.74 s.
     /// Why that is safe: a death needs <see cref="ClusterMembershipOptions.NumVotesForDeathDeclaration"/> (2) silos to
     /// each miss <see cref="ClusterMembershipOptions.NumMissedProbesLimit"/> (2) probes in a row, a prober that is itself
     /// slow (CPU starvation, GC) stretches its own timeouts (ExtendProbeTimeoutDuringDegradation), a connection that
