@@ -2,6 +2,7 @@
 # Runs every measurement in docs/BENCHMARKS.md, one after another, each under a minute; outputs in bench-results/.
 # `bench/run-all.sh postgres` runs only the measurements whose name contains "postgres".
 # Needs: `dotnet build ECommerce.sln -c Release` and a local PostgreSQL with the database ecommerce_bench.
+# The cluster's measurements (1 node vs 3 nodes) are bench/cluster-flash-sale.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p bench-results
@@ -26,6 +27,8 @@ bench full-flow-1000-postgres --start postgres --scenario full-flow --users 1000
 bench flash-sale-sqlite-c32 --start sqlite --scenario flash-sale --concurrency 32
 bench flash-sale-sqlite-group-commit-off --start sqlite --scenario flash-sale --group-commit off
 bench flash-sale-postgres-group-commit-off --start postgres --scenario flash-sale --group-commit off
+# Needs the local MariaDB/MySQL with the user of ECOMMERCE_BENCH_MYSQL (default ecommerce/ecommerce on 127.0.0.1:3306).
+bench flash-sale-mysql --start mysql --scenario flash-sale
 if [[ -z $ONLY || token-cost == *"$ONLY"* ]]; then
   echo "== token-cost: ECommerce.Bench token-cost --requests 20000 --concurrency 8 --rounds 7 (load average: $(cut -d' ' -f1-3 /proc/loadavg))" \
     | tee bench-results/token-cost.txt

@@ -70,10 +70,10 @@ internal static class BenchCommand
         if (options.Target is Target.Project or Target.Both)
         {
             await using var server = await StartProjectAsync(options, runId, error, cancellationToken).ConfigureAwait(false);
-            var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : options.Url.ToString();
+            var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : string.Join(",", options.Urls);
             foreach (var name in names)
             {
-                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server.Url, options, runId, output, error,
+                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server.Urls, options, runId, output, error,
                     cancellationToken).ConfigureAwait(false));
             }
         }
@@ -86,7 +86,7 @@ internal static class BenchCommand
                 var scenario = ScenarioCatalog.Create(name);
                 if (scenario.RunsOnBaseline)
                 {
-                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server.Url, options, runId, output, error, cancellationToken)
+                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server.Urls, options, runId, output, error, cancellationToken)
                         .ConfigureAwait(false));
                 }
                 else
@@ -100,7 +100,7 @@ internal static class BenchCommand
         return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, Compare(runs));
     }
 
-    internal sealed record Server(Uri Url, BackendProcess? Process) : IAsyncDisposable
+    internal sealed record Server(IReadOnlyList<Uri> Urls, BackendProcess? Process) : IAsyncDisposable
     {
         public ValueTask DisposeAsync() => Process?.DisposeAsync() ?? ValueTask.CompletedTask;
     }
@@ -109,7 +109,7 @@ internal static class BenchCommand
     {
         if (options.Url is not null)
         {
-            return new Server(options.Url, null);
+            return new Server(options.Urls, null);
         }
 
         var environment = new Dictionary<string, string>
@@ -141,6 +141,13 @@ internal static class BenchCommand
                 return Task.CompletedTask;
             };
         }
+        else if (options.Start == StartStorage.MySql)
+        {
+            var database = $"bench_project_{runId}";
+            environment["Storage__Provider"] = "MySql";
+            environment["ConnectionStrings__MySql"] = await MySqlDatabases.CreateAsync(options.MySql, database, options.PoolSize, cancellationToken).ConfigureAwait(false);
+            cleanup = () => options.KeepData ? Task.CompletedTask : MySqlDatabases.DropAsync(options.MySql, database);
+        }
         else
         {
             var schema = $"bench_project_{runId}";
@@ -152,7 +159,7 @@ internal static class BenchCommand
         var dll = options.ApiDll ?? BackendProcess.BuiltDll(Path.Combine("src", "Api"), "ECommerce.Api");
         error.WriteLine($"starting {dll} on {options.Start.ToString().ToLowerInvariant()}{(options.GroupCommit ? "" : " with group commit off")}...");
         var process = await BackendProcess.StartAsync(dll, [], environment, cleanup, cancellationToken).ConfigureAwait(false);
-        return new Server(process.Url, process);
+        return new Server([process.Url], process);
     }
 
     private static async Task<Server> StartBaselineAsync(BenchOptions options, string runId, TextWriter error, CancellationToken cancellationToken)
@@ -166,10 +173,10 @@ internal static class BenchCommand
         error.WriteLine("starting the baseline (PostgreSQL, SELECT ... FOR UPDATE)...");
         var process = await BackendProcess.StartAsync(dll, ["serve-baseline", "--postgres", connectionString], new Dictionary<string, string>(),
             () => options.KeepData ? Task.CompletedTask : PostgresSchemas.DropAsync(options.Postgres, schema), cancellationToken).ConfigureAwait(false);
-        return new Server(process.Url, process);
+        return new Server([process.Url], process);
     }
 
-    private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, Uri url, BenchOptions options,
+    private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, IReadOnlyList<Uri> urls, BenchOptions options,
         string runId, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var users = options.Users ?? scenario.DefaultUsers;
@@ -177,14 +184,14 @@ internal static class BenchCommand
         for (var round = 1; round <= options.Warmup; round++)
         {
             error.WriteLine($"{scenario.Name} on {target}: warm-up round {round} of {options.Warmup} (not measured)...");
-            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), url, target == "project", $"{runId}-{target}-warmup{round}", users,
-                concurrency, options, cancellationToken).ConfigureAwait(false);
+            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), urls, target == "project", $"{runId}-{target}-warmup{round}", users, concurrency, options,
+                cancellationToken).ConfigureAwait(false);
         }
 
         var recorder = new LoadRecorder();
         // Verification reads run beside nothing, but set-up runs at the same concurrency as the load, warming the pool.
-        using var client = new ApiClient(url, concurrency) { Recorder = recorder, SignsIn = target == "project" };
-        var context = new ScenarioContext(client, recorder, $"{runId}-{target}", users, options.Stock, concurrency, cancellationToken);
+        using var clients = new ApiClients(urls, concurrency, recorder, signsIn: target == "project");
+        var context = new ScenarioContext(clients.All, recorder, $"{runId}-{target}", users, options.Stock, concurrency, cancellationToken);
         var result = new RunResult
         {
             Scenario = scenario.Name,
@@ -216,8 +223,8 @@ internal static class BenchCommand
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
             recorder.Start();
-            var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item),
-                cancellationToken);
+            var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency,
+                item => scenario.RunItemAsync(context.ForItem(item), item), cancellationToken);
             var observing = scenario.ObserveAsync(context, load);
             try
             {
@@ -283,16 +290,16 @@ internal static class BenchCommand
     }
 
     /// <summary>The scenario once on its own keys, unrecorded; its failures show up again in the measured round.</summary>
-    private static async Task WarmUpAsync(Scenario scenario, Uri url, bool signsIn, string keys, int users, int concurrency,
+    private static async Task WarmUpAsync(Scenario scenario, IReadOnlyList<Uri> urls, bool signsIn, string keys, int users, int concurrency,
         BenchOptions options, CancellationToken cancellationToken)
     {
         var recorder = new LoadRecorder();
-        using var client = new ApiClient(url, concurrency) { Recorder = recorder, SignsIn = signsIn };
-        var context = new ScenarioContext(client, recorder, keys, users, options.Stock, concurrency, cancellationToken);
+        using var clients = new ApiClients(urls, concurrency, recorder, signsIn);
+        var context = new ScenarioContext(clients.All, recorder, keys, users, options.Stock, concurrency, cancellationToken);
         try
         {
             await scenario.SetupAsync(context).ConfigureAwait(false);
-            await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context, item), cancellationToken)
+            await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context.ForItem(item), item), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is ScenarioSkippedException or UnexpectedResponseException or HttpRequestException

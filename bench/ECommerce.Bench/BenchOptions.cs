@@ -14,6 +14,7 @@ internal enum StartStorage
     None,
     Sqlite,
     Postgres,
+    MySql,
 }
 
 /// <summary>The command line; scenario-specific defaults apply where <see cref="Users"/> or <see cref="Stock"/> is null.</summary>
@@ -21,9 +22,14 @@ internal sealed record BenchOptions
 {
     public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=ecommerce_bench";
 
+    public const string DefaultMySql = "Server=127.0.0.1;Port=3306;User ID=ecommerce;Password=ecommerce";
+
     public string Scenario { get; init; } = "all";
 
-    public Uri? Url { get; init; }
+    /// <summary>Running backends; the load spreads its items (users) over them, item i on URL i mod count.</summary>
+    public IReadOnlyList<Uri> Urls { get; init; } = [];
+
+    public Uri? Url => Urls.Count > 0 ? Urls[0] : null;
 
     public StartStorage Start { get; init; } = StartStorage.None;
 
@@ -38,6 +44,9 @@ internal sealed record BenchOptions
     public string? JsonPath { get; init; }
 
     public string Postgres { get; init; } = Environment.GetEnvironmentVariable("ECOMMERCE_BENCH_POSTGRES") ?? DefaultPostgres;
+
+    /// <summary>A MySQL server for --start mysql; the tool creates a fresh database on it per started server.</summary>
+    public string MySql { get; init; } = Environment.GetEnvironmentVariable("ECOMMERCE_BENCH_MYSQL") ?? DefaultMySql;
 
     public bool GroupCommit { get; init; } = true;
 
@@ -56,8 +65,10 @@ internal sealed record BenchOptions
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale (default all)
-          --url <base url>          run against a running backend, e.g. http://127.0.0.1:5000 (no /api/v1)
-          --start sqlite|postgres   start the built src/Api on 127.0.0.1 with a fresh database, stop it at the end
+          --url <base url>[,<url>...] run against running backends, e.g. http://127.0.0.1:5000 (no /api/v1); with several
+                                    (nodes of one cluster), user i goes to URL i mod count
+          --start sqlite|postgres|mysql
+                                    start the built src/Api on 127.0.0.1 with a fresh database, stop it at the end
           --target project|baseline|both
                                     baseline: the seeds' SELECT ... FOR UPDATE server, on PostgreSQL; both: each in turn, with ratios
           --users N                 users (operations for wallet-charge-use, reads for top-products)
@@ -65,6 +76,7 @@ internal sealed record BenchOptions
           --concurrency C           requests in flight at once (default: min(N, 100); flash-sale min(N, 256))
           --json <file>             write the results as JSON
           --postgres <conn>         PostgreSQL for --start postgres and the baseline (env ECOMMERCE_BENCH_POSTGRES)
+          --mysql <conn>            MySQL server for --start mysql, no database (env ECOMMERCE_BENCH_MYSQL)
           --pool-size P             PostgreSQL connections per started server, project and baseline alike (default 20)
           --group-commit on|off     Silo:GroupCommit:Disabled for a started backend (default on)
           --api-dll <path>          ECommerce.Api.dll to start (default: found beside the solution)
@@ -94,7 +106,11 @@ internal sealed record BenchOptions
             options = name switch
             {
                 "--scenario" => options with { Scenario = Value() },
-                "--url" => options with { Url = new Uri(Value().TrimEnd('/') + "/", UriKind.Absolute) },
+                "--url" => options with
+                {
+                    Urls = [.. options.Urls, .. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .Select(url => new Uri(url.TrimEnd('/') + "/", UriKind.Absolute))],
+                },
                 "--start" => options with { Start = Enum.Parse<StartStorage>(Value(), ignoreCase: true) },
                 "--target" => options with { Target = Enum.Parse<Target>(Value(), ignoreCase: true) },
                 "--users" => options with { Users = Positive(name, Value()) },
@@ -102,6 +118,7 @@ internal sealed record BenchOptions
                 "--concurrency" => options with { Concurrency = Positive(name, Value()) },
                 "--json" => options with { JsonPath = Value() },
                 "--postgres" => options with { Postgres = Value() },
+                "--mysql" => options with { MySql = Value() },
                 "--pool-size" => options with { PoolSize = Positive(name, Value()) },
                 "--group-commit" => options with { GroupCommit = OnOff(name, Value()) },
                 "--api-dll" => options with { ApiDll = Value() },
@@ -119,7 +136,7 @@ internal sealed record BenchOptions
 
         if (options.Url is null && options.Start == StartStorage.None && options.Target != Target.Baseline)
         {
-            throw new ArgumentException("Give --url or --start sqlite|postgres.");
+            throw new ArgumentException("Give --url or --start sqlite|postgres|mysql.");
         }
 
         if (options.Url is not null && options.Target != Target.Project)

@@ -54,7 +54,7 @@ internal static class TokenCostCommand
         var backend = server.Process ?? throw new InvalidOperationException("token-cost starts its own server: the CPU time is read from it.");
 
         // Set-up, untimed: a product to read and one signed-in user whose token is sent.
-        using var client = new ApiClient(server.Url, concurrency);
+        using var client = new ApiClient(server.Urls[0], concurrency);
         var product = await client.PostExpectingAsync("products", new { name = $"Token cost {runId}", price = 1_000, stock = 1 }, 201,
             cancellationToken).ConfigureAwait(false);
         var email = $"token-cost-{runId}@bench.example";
@@ -65,7 +65,7 @@ internal static class TokenCostCommand
 
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
         {
-            BaseAddress = server.Url,
+            BaseAddress = server.Urls[0],
         };
         await RunRoundAsync(http, backend, path, null, requests, concurrency, 0, cancellationToken).ConfigureAwait(false);
         await RunRoundAsync(http, backend, path, token, requests, concurrency, 0, cancellationToken).ConfigureAwait(false);

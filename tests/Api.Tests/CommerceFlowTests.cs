@@ -139,3 +139,6 @@ public sealed class CommerceFlowOnSqlite(SqliteApi factory) : CommerceFlowTests(
 
 [RequiresPostgres]
 public sealed class CommerceFlowOnPostgres(PostgresApi factory) : CommerceFlowTests(factory), IClassFixture<PostgresApi>;
+
+[RequiresMySql]
+public sealed class CommerceFlowOnMySql(MySqlApi factory) : CommerceFlowTests(factory), IClassFixture<MySqlApi>;

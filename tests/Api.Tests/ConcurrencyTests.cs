@@ -151,3 +151,6 @@ public sealed class ConcurrencyOnSqlite(SqliteApi factory) : ConcurrencyTests(fa
 
 [RequiresPostgres]
 public sealed class ConcurrencyOnPostgres(PostgresApi factory) : ConcurrencyTests(factory), IClassFixture<PostgresApi>;
+
+[RequiresMySql]
+public sealed class ConcurrencyOnMySql(MySqlApi factory) : ConcurrencyTests(factory), IClassFixture<MySqlApi>;

@@ -303,3 +303,6 @@ public sealed class CrashPointsOnSqlite(ITestOutputHelper output) : CrashPointTe
 
 [RequiresPostgres]
 public sealed class CrashPointsOnPostgres(ITestOutputHelper output) : CrashPointTests(new PostgresTestDatabase(), output);
+
+[RequiresMySql]
+public sealed class CrashPointsOnMySql(ITestOutputHelper output) : CrashPointTests(new MySqlTestDatabase(), output);

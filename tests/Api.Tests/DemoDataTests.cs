@@ -95,3 +95,6 @@ public sealed class DemoDataOnSqlite() : DemoDataTests(new SqliteTestDatabase())
 
 [RequiresPostgres]
 public sealed class DemoDataOnPostgres() : DemoDataTests(new PostgresTestDatabase());
+
+[RequiresMySql]
+public sealed class DemoDataOnMySql() : DemoDataTests(new MySqlTestDatabase());

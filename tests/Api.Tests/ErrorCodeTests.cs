@@ -291,3 +291,6 @@ public sealed class ErrorCodesOnSqlite(SqliteApi factory) : ErrorCodeTests(facto
 
 [RequiresPostgres]
 public sealed class ErrorCodesOnPostgres(PostgresApi factory) : ErrorCodeTests(factory), IClassFixture<PostgresApi>;
+
+[RequiresMySql]
+public sealed class ErrorCodesOnMySql(MySqlApi factory) : ErrorCodeTests(factory), IClassFixture<MySqlApi>;

@@ -17,6 +17,10 @@ public sealed class SqliteEventsApiTests(SqliteApiWithFlakyDataPlatform factory)
 public sealed class PostgresEventsApiTests(PostgresApiWithFlakyDataPlatform factory)
     : EventsApiTests(factory), IClassFixture<PostgresApiWithFlakyDataPlatform>;
 
+[RequiresMySql]
+public sealed class MySqlEventsApiTests(MySqlApiWithFlakyDataPlatform factory)
+    : EventsApiTests(factory), IClassFixture<MySqlApiWithFlakyDataPlatform>;
+
 /// <summary>The top-products ranking and the dead letters over HTTP, with the whole event path in between.</summary>
 public abstract class EventsApiTests(IFlakyDataPlatformApi factory)
 {
@@ -153,3 +157,5 @@ public abstract class ApiWithFlakyDataPlatform(TestDatabase database) : ApiFacto
 public sealed class SqliteApiWithFlakyDataPlatform() : ApiWithFlakyDataPlatform(new SqliteTestDatabase());
 
 public sealed class PostgresApiWithFlakyDataPlatform() : ApiWithFlakyDataPlatform(new PostgresTestDatabase());
+
+public sealed class MySqlApiWithFlakyDataPlatform() : ApiWithFlakyDataPlatform(new MySqlTestDatabase());

@@ -68,3 +68,7 @@ public sealed class ExpiryOnSqlite(SqliteApiWithShortPaymentTimeout factory)
 [RequiresPostgres]
 public sealed class ExpiryOnPostgres(PostgresApiWithShortPaymentTimeout factory)
     : ExpiryTests(factory), IClassFixture<PostgresApiWithShortPaymentTimeout>;
+
+[RequiresMySql]
+public sealed class ExpiryOnMySql(MySqlApiWithShortPaymentTimeout factory)
+    : ExpiryTests(factory), IClassFixture<MySqlApiWithShortPaymentTimeout>;

@@ -206,3 +206,6 @@ public sealed class IdempotencyOnSqlite(SqliteApi factory) : IdempotencyTests(fa
 
 [RequiresPostgres]
 public sealed class IdempotencyOnPostgres(PostgresApi factory) : IdempotencyTests(factory), IClassFixture<PostgresApi>;
+
+[RequiresMySql]
+public sealed class IdempotencyOnMySql(MySqlApi factory) : IdempotencyTests(factory), IClassFixture<MySqlApi>;

@@ -217,3 +217,6 @@ public sealed class RestartOnSqlite(ITestOutputHelper output) : RestartTests(new
 
 [RequiresPostgres]
 public sealed class RestartOnPostgres(ITestOutputHelper output) : RestartTests(new PostgresTestDatabase(), output);
+
+[RequiresMySql]
+public sealed class RestartOnMySql(ITestOutputHelper output) : RestartTests(new MySqlTestDatabase(), output);

@@ -40,11 +40,14 @@ internal sealed class ApiClient : IDisposable
     public const string UserPassword = "bench-password";
 
     private readonly HttpClient _http;
-    private readonly ConcurrentDictionary<long, string> _tokens = new();
+    private readonly ConcurrentDictionary<long, string> _tokens;
     private readonly Lazy<Task<string>> _adminToken;
 
-    public ApiClient(Uri baseUrl, int maxConnections)
+    /// <param name="tokens">Signed-in users' tokens, shared by the clients of one cluster's nodes (any node accepts
+    /// them); null: this client's own.</param>
+    public ApiClient(Uri baseUrl, int maxConnections, ConcurrentDictionary<long, string>? tokens = null)
     {
+        _tokens = tokens ?? new();
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -140,6 +143,27 @@ internal sealed class ApiClient : IDisposable
     }
 
     public void Dispose() => _http.Dispose();
+}
+
+/// <summary>One <see cref="ApiClient"/> per backend URL, each with the whole connection cap, sharing one recorder and
+/// the users' tokens (a user signed in during set-up on the first node sends the same token to every node).</summary>
+internal sealed class ApiClients(IReadOnlyList<Uri> urls, int maxConnections, LoadRecorder recorder, bool signsIn) : IDisposable
+{
+    public IReadOnlyList<ApiClient> All { get; } = Create(urls, maxConnections, recorder, signsIn);
+
+    private static List<ApiClient> Create(IReadOnlyList<Uri> urls, int maxConnections, LoadRecorder recorder, bool signsIn)
+    {
+        var tokens = new ConcurrentDictionary<long, string>();
+        return urls.Select(url => new ApiClient(url, maxConnections, tokens) { Recorder = recorder, SignsIn = signsIn }).ToList();
+    }
+
+    public void Dispose()
+    {
+        foreach (var client in All)
+        {
+            client.Dispose();
+        }
+    }
 }
 
 internal static class JsonDefaults

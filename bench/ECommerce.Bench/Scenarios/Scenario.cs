@@ -13,10 +13,15 @@ internal sealed record Invariant(string Name, string Expected, string Actual, bo
 /// <summary>The scenario cannot run against this server (e.g. an endpoint not there yet).</summary>
 internal sealed class ScenarioSkippedException(string reason) : Exception(reason);
 
-internal sealed class ScenarioContext(ApiClient client, LoadRecorder recorder, string runId, int users, int? stock, int concurrency,
-    CancellationToken cancellationToken)
+internal sealed class ScenarioContext(IReadOnlyList<ApiClient> nodes, LoadRecorder recorder, string runId, int users, int? stock,
+    int concurrency, CancellationToken cancellationToken)
 {
-    public ApiClient Client { get; } = client;
+    private readonly IReadOnlyList<ApiClient> _nodes = nodes.Count > 0 ? nodes : throw new ArgumentException("No backend.", nameof(nodes));
+
+    private ApiClient? _client;
+
+    /// <summary>The first backend for set-up and checks; inside <see cref="ForItem"/>, the item's backend.</summary>
+    public ApiClient Client => _client ?? _nodes[0];
 
     public LoadRecorder Recorder { get; } = recorder;
 
@@ -31,6 +36,12 @@ internal sealed class ScenarioContext(ApiClient client, LoadRecorder recorder, s
     public int Concurrency { get; } = concurrency;
 
     public CancellationToken CancellationToken { get; } = cancellationToken;
+
+    /// <summary>This context with <see cref="Client"/> the backend of item <paramref name="item"/>: item i on backend
+    /// i mod count, so the users of a scenario spread evenly over the nodes of a cluster.</summary>
+    public ScenarioContext ForItem(int item) => _nodes.Count == 1
+        ? this
+        : new ScenarioContext(_nodes, Recorder, RunId, Users, Stock, Concurrency, CancellationToken) { _client = _nodes[item % _nodes.Count] };
 }
 
 /// <summary>One load scenario: set-up through the API (not timed), the timed load, then the invariants read back through the API.</summary>

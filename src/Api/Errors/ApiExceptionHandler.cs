@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace ECommerce.Api.Errors;
 
 /// <summary>The one place where exceptions become ProblemDetails: domain rules by their kind, binding failures
-/// (bad JSON, wrong types, oversized bodies) as 4xx, anything else as a logged 500.</summary>
+/// (bad JSON, wrong types, oversized bodies) as 4xx, timeouts and a lost node as 503, anything else as a logged 500.</summary>
 internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails, ILogger<ApiExceptionHandler> logger)
     : IExceptionHandler
 {
@@ -19,6 +19,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
                 ErrorCodes.ForStatus(badRequest.StatusCode), "The request could not be read.", badRequest.Message),
             TimeoutException => Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
                 "The request timed out; it may be retried.", null),
+            // A node of the cluster died with the call on it; until the survivors declare it dead, calls to its grains
+            // are refused. Nothing was decided for the caller beyond what is stored: a retry is safe.
+            OrleansMessageRejectionException => Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
+                "A node of the cluster is unavailable; the request may be retried.", null),
             _ => Problem(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError,
                 "An unexpected error occurred.", null),
         };

@@ -18,11 +18,11 @@ internal sealed class DataPlatformStore(SqlDatabase database)
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
         foreach (var platformEvent in events)
         {
-            await using var command = Command(transaction, """
+            await using var command = Command(transaction, $"""
                 INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
                     next_attempt_at, created_at)
                 VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
-                ON CONFLICT (event_id) DO NOTHING
+                {database.OnDuplicateKeyDoNothing("event_id")}
                 """)
                 .Bind("@event_id", platformEvent.EventId).Bind("@event_type", platformEvent.EventType)
                 .Bind("@payload", platformEvent.Payload).Bind("@occurred_at", platformEvent.OccurredAt)

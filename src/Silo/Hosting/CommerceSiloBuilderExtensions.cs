@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using ECommerce.Grains;
 using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
@@ -14,20 +12,11 @@ namespace ECommerce.Silo.Hosting;
 
 public static class CommerceSiloBuilderExtensions
 {
-    /// <summary>The product's silo: <see cref="UseCommerceClustering"/> and <see cref="AddCommerceServices"/>.
+    /// <summary>The product's silo: <see cref="CommerceClusteringSiloBuilderExtensions.UseCommerceClustering"/> and
+    /// <see cref="AddCommerceServices"/>.
     /// <c>Program.cs</c> calls it from <c>UseOrleans</c>.</summary>
     public static ISiloBuilder AddCommerceSilo(this ISiloBuilder silo, IConfiguration configuration) =>
         silo.UseCommerceClustering(configuration).AddCommerceServices(configuration);
-
-    /// <summary>How this node joins its cluster (section <see cref="CommerceClusterOptions.Section"/>): localhost
-    /// clustering with its ports, cluster id and service id.</summary>
-    public static ISiloBuilder UseCommerceClustering(this ISiloBuilder silo, IConfiguration configuration)
-    {
-        var cluster = configuration.GetSection(CommerceClusterOptions.Section).Get<CommerceClusterOptions>()
-            ?? new CommerceClusterOptions();
-        return silo.UseLocalhostClustering(PortOrFree(cluster.SiloPort), PortOrFree(cluster.GatewayPort),
-            serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-    }
 
     /// <summary>Everything of the product's silo except clustering: grain storage and reminders on the configured
     /// database, the grains' options, the paid-orders stream with data platform delivery, and Orleans's dashboard. Test
@@ -40,19 +29,6 @@ public static class CommerceSiloBuilderExtensions
         silo.AddCommerceStreams(configuration);
         silo.AddDashboard();
         return silo;
-    }
-
-    /// <summary>0 asks for any free port, so tests and side-by-side runs on one machine do not collide.</summary>
-    private static int PortOrFree(int port)
-    {
-        if (port != 0)
-        {
-            return port;
-        }
-
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>What the grains need besides Orleans: their options (defaults in code) and a clock.</summary>

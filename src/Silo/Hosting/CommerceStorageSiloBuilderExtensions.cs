@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MySqlConnector;
 using Npgsql;
 using Orleans;
 using Orleans.Hosting;
@@ -22,6 +23,10 @@ public static class CommerceStorageSiloBuilderExtensions
     /// <summary>ADO.NET invariant for PostgreSQL.</summary>
     public const string PostgresInvariant = "Npgsql";
 
+    /// <summary>ADO.NET invariant under which Orleans opens MySqlConnector connections (Orleans does not know the name
+    /// <c>MySqlConnector</c>).</summary>
+    public const string MySqlInvariant = "MySql.Data.MySqlConnector";
+
     /// <summary>ADO.NET invariant under which Orleans opens Microsoft.Data.Sqlite connections.</summary>
     public const string SqliteInvariant = "System.Data.SQLite";
 
@@ -29,10 +34,14 @@ public static class CommerceStorageSiloBuilderExtensions
     /// lets a few silos exhaust the server's connections.</summary>
     public const int DefaultPostgresMaxPoolSize = 20;
 
+    /// <summary>MySqlConnector pool bound per silo when the connection string sets none, for the same reason.</summary>
+    public const int DefaultMySqlMaxPoolSize = 20;
+
     /// <summary>Orleans ADO.NET grain storage <see cref="GrainStorage.Name"/> and ADO.NET reminders on the database
-    /// chosen by <c>Storage:Provider</c> and <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c>, with the
+    /// chosen by <c>Storage:Provider</c> and <c>ConnectionStrings:Sqlite</c> / <c>Postgres</c> / <c>MySql</c>, with the
     /// project's migrations (which hold the Orleans tables and queries) applied while the silo starts, before either
-    /// is first used. Reminder timing (<c>ReminderOptions</c>) is left to the caller.</summary>
+    /// is first used. Reminders go to Redis instead when <c>Reminders:Provider</c> is <c>Redis</c>. Reminder timing
+    /// (<c>ReminderOptions</c>) is left to the caller.</summary>
     public static ISiloBuilder AddCommerceStorage(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -61,11 +70,22 @@ public static class CommerceStorageSiloBuilderExtensions
         services.AddOptions<AdoNetGrainStorageOptions>(GrainStorage.Name)
             .Configure<Serializer>((storage, serializer) =>
                 storage.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
-        silo.UseAdoNetReminderService(reminders =>
+        var reminderProvider = configuration.GetSection(CommerceReminderOptions.Section).Get<CommerceReminderOptions>()?.Provider
+            ?? ReminderProvider.Storage;
+        if (reminderProvider == ReminderProvider.Redis)
         {
-            reminders.Invariant = invariant;
-            reminders.ConnectionString = connectionString;
-        });
+            var redis = CommerceClusteringSiloBuilderExtensions.RedisConfiguration(configuration, "Reminders:Provider is Redis");
+            silo.UseRedisReminderService(reminders => reminders.ConfigurationOptions = redis);
+        }
+        else
+        {
+            silo.UseAdoNetReminderService(reminders =>
+            {
+                reminders.Invariant = invariant;
+                reminders.ConnectionString = connectionString;
+            });
+        }
+
         return silo;
     }
 
@@ -80,6 +100,10 @@ public static class CommerceStorageSiloBuilderExtensions
                 configuration.GetConnectionString("Postgres") is { Length: > 0 } postgres
                     ? postgres
                     : throw new InvalidOperationException("Storage:Provider is Postgres but ConnectionStrings:Postgres is not set."))),
+            StorageProvider.MySql => (MySqlInvariant, MySqlConnectionString(
+                configuration.GetConnectionString("MySql") is { Length: > 0 } mySql
+                    ? mySql
+                    : throw new InvalidOperationException("Storage:Provider is MySql but ConnectionStrings:MySql is not set."))),
             _ => throw new InvalidOperationException($"Unknown Storage:Provider '{options.Provider}'."),
         };
 
@@ -90,6 +114,24 @@ public static class CommerceStorageSiloBuilderExtensions
         if (!SetsKey(connectionString, "maximumpoolsize", "maxpoolsize"))
         {
             builder.MaxPoolSize = DefaultPostgresMaxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    /// <summary>Bounds the pool at <see cref="DefaultMySqlMaxPoolSize"/> unless the string sets a bound, and sets what the
+    /// project's MySQL queries rely on: affected rows, not found rows (the grain-state write tells an insert (1), an
+    /// update (2) and a refused write (0) apart by <c>ROW_COUNT()</c>), and DATETIME values read back as UTC.</summary>
+    internal static string MySqlConnectionString(string connectionString)
+    {
+        var builder = new MySqlConnectionStringBuilder(connectionString)
+        {
+            UseAffectedRows = true,
+            DateTimeKind = MySqlDateTimeKind.Utc,
+        };
+        if (!SetsKey(connectionString, "maximumpoolsize", "maxpoolsize", "maxpool"))
+        {
+            builder.MaximumPoolSize = DefaultMySqlMaxPoolSize;
         }
 
         return builder.ConnectionString;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Reflection;
+using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
@@ -14,12 +15,18 @@ public interface IStorageInitializer
 internal sealed record MigrationScript(long Version, string Name, string Sql);
 
 /// <summary>Applies the embedded scripts <c>Storage/Migrations/{Provider}/NNNN_name.sql</c> in version order,
-/// each in its own transaction together with its row in <c>schema_migrations</c>.</summary>
+/// each in its own transaction together with its row in <c>schema_migrations</c>. MySQL commits every DDL statement
+/// on its own, so there a script is sent one statement at a time (<see cref="SplitStatements"/>) under a named lock,
+/// and a MySQL script must be safe to run again after a failure half-way (CREATE ... IF NOT EXISTS, REPLACE INTO).</summary>
 internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider timeProvider, ILogger<MigrationRunner> logger)
     : IStorageInitializer
 {
     // Any fixed number works; it only has to be the same for every runtime instance sharing one database.
     private const long PostgresLockKey = 0x4543_4F4D_4D49_4752;
+
+    private const string MySqlLockName = "ecommerce.schema_migrations";
+
+    private static readonly TimeSpan MySqlLockTimeout = TimeSpan.FromSeconds(120);
 
     private const string CreateHistoryTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -29,14 +36,32 @@ internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider
         )
         """;
 
+    private const string CreateMySqlHistoryTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version     bigint       NOT NULL PRIMARY KEY,
+            name        varchar(200) NOT NULL,
+            applied_at  datetime(6)  NOT NULL
+        )
+        """;
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var scripts = LoadScripts(database.Provider);
         await using (var transaction = await BeginLockedAsync(cancellationToken))
         {
-            await using var command = transaction.CreateCommand(CreateHistoryTable);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var committed = false;
+            try
+            {
+                await using var command = transaction.CreateCommand(
+                    database.Provider == StorageProvider.MySql ? CreateMySqlHistoryTable : CreateHistoryTable);
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                committed = true;
+            }
+            finally
+            {
+                await UnlockAsync(transaction, committed);
+            }
         }
 
         foreach (var script in scripts)
@@ -84,34 +109,141 @@ internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider
     private async Task ApplyAsync(MigrationScript script, CancellationToken cancellationToken)
     {
         await using var transaction = await BeginLockedAsync(cancellationToken);
-        await using (var check = transaction.CreateCommand("SELECT COUNT(*) FROM schema_migrations WHERE version = @version"))
+        var committed = false;
+        try
         {
-            check.WithParameter("@version", script.Version);
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
+            await using (var check = transaction.CreateCommand("SELECT COUNT(*) FROM schema_migrations WHERE version = @version"))
             {
-                return;
+                check.WithParameter("@version", script.Version);
+                if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
+                {
+                    return;
+                }
             }
-        }
 
-        await using (var apply = transaction.CreateCommand(script.Sql))
+            foreach (var statement in database.Provider == StorageProvider.MySql ? SplitStatements(script.Sql) : [script.Sql])
+            {
+                await using var apply = transaction.CreateCommand(statement);
+                await apply.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await using (var record = transaction.CreateCommand(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)"))
+            {
+                record.WithParameter("@version", script.Version)
+                    .WithParameter("@name", script.Name)
+                    .WithParameter("@applied_at", timeProvider.GetUtcNow());
+                await record.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            committed = true;
+        }
+        finally
         {
-            await apply.ExecuteNonQueryAsync(cancellationToken);
+            await UnlockAsync(transaction, committed);
         }
 
-        await using (var record = transaction.CreateCommand(
-            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at)"))
-        {
-            record.WithParameter("@version", script.Version)
-                .WithParameter("@name", script.Name)
-                .WithParameter("@applied_at", timeProvider.GetUtcNow());
-            await record.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         LogApplied(logger, database.Provider, script.Version, script.Name);
     }
 
+    /// <summary>The statements of a MySQL script, split at each <c>;</c> outside quotes and outside a stored routine's
+    /// <c>BEGIN ... END</c>, without their <c>--</c> comments; empty statements are left out. Scripts use no DELIMITER
+    /// and no backslash escapes.</summary>
+    internal static IReadOnlyList<string> SplitStatements(string sql)
+    {
+        var statements = new List<string>();
+        var current = new StringBuilder();
+        var depth = 0;
+        for (var i = 0; i < sql.Length; i++)
+        {
+            var c = sql[i];
+            if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            {
+                var end = sql.IndexOf('\n', i);
+                i = (end < 0 ? sql.Length : end) - 1;
+            }
+            else if (c is '\'' or '"' or '`')
+            {
+                // A doubled quote inside a literal closes and reopens it, which copies the same text.
+                var end = sql.IndexOf(c, i + 1);
+                if (end < 0)
+                {
+                    throw new InvalidOperationException($"Unterminated {c} quote in a MySQL migration.");
+                }
+
+                current.Append(sql, i, end - i + 1);
+                i = end;
+            }
+            else if (char.IsLetter(c) && (i == 0 || !IsWordChar(sql[i - 1])))
+            {
+                // A stored routine's BEGIN ... END holds statements of its own: its semicolons do not end the script's
+                // statement. END IF / END WHILE / END LOOP / END REPEAT / END CASE close no BEGIN.
+                var end = i;
+                while (end < sql.Length && IsWordChar(sql[end]))
+                {
+                    end++;
+                }
+
+                var word = sql[i..end];
+                if (word.Equals("BEGIN", StringComparison.OrdinalIgnoreCase))
+                {
+                    depth++;
+                }
+                else if (word.Equals("END", StringComparison.OrdinalIgnoreCase) && depth > 0 && !ClosesAControlStatement(end))
+                {
+                    depth--;
+                }
+
+                current.Append(sql, i, end - i);
+                i = end - 1;
+            }
+            else if (c == ';' && depth == 0)
+            {
+                Add();
+            }
+            else
+            {
+                current.Append(c);
+            }
+        }
+
+        Add();
+        return statements;
+
+        static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+
+        bool ClosesAControlStatement(int after)
+        {
+            var next = after;
+            while (next < sql.Length && char.IsWhiteSpace(sql[next]))
+            {
+                next++;
+            }
+
+            var end = next;
+            while (end < sql.Length && IsWordChar(sql[end]))
+            {
+                end++;
+            }
+
+            return sql[next..end].ToUpperInvariant() is "IF" or "WHILE" or "LOOP" or "REPEAT" or "CASE";
+        }
+
+        void Add()
+        {
+            var statement = current.ToString().Trim();
+            if (statement.Length > 0)
+            {
+                statements.Add(statement);
+            }
+
+            current.Clear();
+        }
+    }
+
     // SQLite: BEGIN IMMEDIATE already excludes other writers, in this process and in others (busy_timeout waits).
+    // MySQL: GET_LOCK belongs to the session, not the transaction, so it outlives the commits DDL makes on its own.
     private async Task<SqlWriteTransaction> BeginLockedAsync(CancellationToken cancellationToken)
     {
         var transaction = await database.BeginWriteAsync(cancellationToken);
@@ -121,8 +253,36 @@ internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider
             command.WithParameter("@key", PostgresLockKey);
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+        else if (database.Provider == StorageProvider.MySql)
+        {
+            await using var command = transaction.CreateCommand("SELECT GET_LOCK(@name, @timeout)");
+            command.WithParameter("@name", MySqlLockName).WithParameter("@timeout", (int)MySqlLockTimeout.TotalSeconds);
+            if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) != 1)
+            {
+                await transaction.DisposeAsync();
+                throw new TimeoutException($"Another instance held the MySQL migration lock for {MySqlLockTimeout}.");
+            }
+        }
 
         return transaction;
+    }
+
+    // A pooled MySQL session keeps its named lock until it is reset: release it before the connection goes back,
+    // after the transaction (MySqlConnector refuses a command outside the connection's open transaction).
+    private async Task UnlockAsync(SqlWriteTransaction transaction, bool committed)
+    {
+        if (database.Provider == StorageProvider.MySql)
+        {
+            if (!committed)
+            {
+                await transaction.Transaction.RollbackAsync(CancellationToken.None);
+            }
+
+            await using var command = transaction.Connection.CreateCommand();
+            command.CommandText = "DO RELEASE_LOCK(@name)";
+            command.WithParameter("@name", MySqlLockName);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     private static string ReadResource(Assembly assembly, string resource)
@@ -133,7 +293,7 @@ internal sealed partial class MigrationRunner(SqlDatabase database, TimeProvider
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"\.Migrations\.(?<provider>Sqlite|Postgres)\.(?<version>\d{4})_(?<name>[A-Za-z0-9_]+)\.sql$")]
+    [GeneratedRegex(@"\.Migrations\.(?<provider>Sqlite|Postgres|MySql)\.(?<version>\d{4})_(?<name>[A-Za-z0-9_]+)\.sql$")]
     private static partial Regex ScriptName();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applied {Provider} migration {Version} {Name}")]

@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace ECommerce.Silo.Storage;
 
 /// <summary>The one place that knows the provider: opens connections and write transactions, and names the few
-/// things the SQL text cannot hide. Everything else is plain ADO.NET that runs on both.</summary>
+/// things the SQL text cannot hide. Everything else is plain ADO.NET that runs on all three.</summary>
 public abstract class SqlDatabase : IDisposable, IAsyncDisposable
 {
     public abstract StorageProvider Provider { get; }
@@ -18,8 +18,16 @@ public abstract class SqlDatabase : IDisposable, IAsyncDisposable
     /// <summary>True for a primary-key or unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 
-    /// <summary>A parameter bound to a JSON column (text on SQLite, jsonb on PostgreSQL).</summary>
+    /// <summary>A parameter bound to a JSON column (text on SQLite and MySQL, jsonb on PostgreSQL).</summary>
     public abstract DbParameter CreateJsonParameter(string name, string json);
+
+    /// <summary>The end of an INSERT that leaves an existing row with the same key untouched.</summary>
+    public virtual string OnDuplicateKeyDoNothing(string keyColumn) => $"ON CONFLICT ({keyColumn}) DO NOTHING";
+
+    /// <summary>The end of an INSERT that, on a row with the same <paramref name="keyColumns"/>, sets
+    /// <paramref name="columns"/> to the inserted values.</summary>
+    public virtual string OnDuplicateKeyUpdate(string keyColumns, params string[] columns) =>
+        $"ON CONFLICT ({keyColumns}) DO UPDATE SET " + string.Join(", ", columns.Select(column => $"{column} = excluded.{column}"));
 
     public abstract void Dispose();
 

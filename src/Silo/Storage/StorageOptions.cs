@@ -4,9 +4,11 @@ public enum StorageProvider
 {
     Sqlite,
     Postgres,
+    MySql,
 }
 
-/// <summary>Section "Storage". Connection strings come from <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c>.</summary>
+/// <summary>Section "Storage". Connection strings come from <c>ConnectionStrings:Sqlite</c> / <c>ConnectionStrings:Postgres</c> /
+/// <c>ConnectionStrings:MySql</c>.</summary>
 public sealed class StorageOptions
 {
     public const string SectionName = "Storage";

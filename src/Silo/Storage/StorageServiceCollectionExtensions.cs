@@ -20,9 +20,12 @@ public static class StorageServiceCollectionExtensions
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName));
         services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<SqlDatabase>(_ => options.Provider == StorageProvider.Postgres
-            ? new PostgresDatabase(connectionString)
-            : new SqliteDatabase(connectionString, options.SqliteBusyTimeout));
+        services.TryAddSingleton<SqlDatabase>(_ => options.Provider switch
+        {
+            StorageProvider.Postgres => new PostgresDatabase(connectionString),
+            StorageProvider.MySql => new MySqlDatabase(connectionString),
+            _ => new SqliteDatabase(connectionString, options.SqliteBusyTimeout),
+        });
         services.TryAddSingleton<IStorageInitializer, MigrationRunner>();
         return services;
     }

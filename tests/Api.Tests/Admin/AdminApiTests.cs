@@ -16,6 +16,9 @@ public sealed class SqliteAdminApiTests(SqliteAdminApi factory) : AdminApiTests(
 [RequiresPostgres]
 public sealed class PostgresAdminApiTests(PostgresAdminApi factory) : AdminApiTests(factory), IClassFixture<PostgresAdminApi>;
 
+[RequiresMySql]
+public sealed class MySqlAdminApiTests(MySqlAdminApi factory) : AdminApiTests(factory), IClassFixture<MySqlAdminApi>;
+
 /// <summary>The JSON the admin page polls. Each class has its own host, whose listener sees only that host's meters;
 /// its tests run one after another, and only the traffic test answers a 4xx or 5xx.</summary>
 public abstract class AdminApiTests(AdminApi factory)
@@ -195,3 +198,5 @@ public abstract class AdminApi(TestDatabase database) : ApiWithFlakyDataPlatform
 public sealed class SqliteAdminApi() : AdminApi(new SqliteTestDatabase());
 
 public sealed class PostgresAdminApi() : AdminApi(new PostgresTestDatabase());
+
+public sealed class MySqlAdminApi() : AdminApi(new MySqlTestDatabase());

@@ -61,8 +61,13 @@ public sealed class SqliteApi() : ApiFactory(new SqliteTestDatabase(), TimeSpan.
 
 public sealed class PostgresApi() : ApiFactory(new PostgresTestDatabase(), TimeSpan.FromMinutes(10));
 
+public sealed class MySqlApi() : ApiFactory(new MySqlTestDatabase(), TimeSpan.FromMinutes(10));
+
 /// <summary>Orders expire two seconds after creation.</summary>
 public sealed class SqliteApiWithShortPaymentTimeout() : ApiFactory(new SqliteTestDatabase(), TimeSpan.FromSeconds(2));
 
 /// <summary>Orders expire two seconds after creation.</summary>
 public sealed class PostgresApiWithShortPaymentTimeout() : ApiFactory(new PostgresTestDatabase(), TimeSpan.FromSeconds(2));
+
+/// <summary>Orders expire two seconds after creation.</summary>
+public sealed class MySqlApiWithShortPaymentTimeout() : ApiFactory(new MySqlTestDatabase(), TimeSpan.FromSeconds(2));

@@ -23,21 +23,21 @@ public sealed class ApiProcess : IAsyncDisposable
     public ApiClient Api { get; }
 
     /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers; its client
-    /// signs in with <paramref name="accounts"/>, those of that database.</summary>
+    /// signs in with <paramref name="accounts"/>, those of that database. On <paramref name="port"/>, or a free one.</summary>
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
-        TestAccounts accounts)
+        TestAccounts accounts, int? port = null)
     {
         // The free port is released before the child binds it, and another process (a silo on port 0, a parallel test)
         // may take it in between; only that failure is tried again, on a new port.
         for (var attempt = 1; ; attempt++)
         {
-            var api = Launch(settings, workingDirectory, accounts);
+            var api = Launch(settings, workingDirectory, accounts, port ?? FreePort());
             if (await api.AnswersOrExitsAsync())
             {
                 return api;
             }
 
-            if (!api.LostItsPort || attempt == 3)
+            if (!api.LostItsPort || port is not null || attempt == 3)
             {
                 Assert.Fail($"The API process exited with {api._process.ExitCode}:{Environment.NewLine}{api.RecentOutput}");
             }
@@ -50,9 +50,8 @@ public sealed class ApiProcess : IAsyncDisposable
     private bool LostItsPort => _process.HasExited && RecentOutput.Contains("address already in use", StringComparison.Ordinal);
 
     private static ApiProcess Launch(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
-        TestAccounts accounts)
+        TestAccounts accounts, int port)
     {
-        var port = FreePort();
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = workingDirectory,
@@ -167,7 +166,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

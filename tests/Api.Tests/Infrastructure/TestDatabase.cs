@@ -61,3 +61,28 @@ public sealed class PostgresTestDatabase : TestDatabase
         }
     }
 }
+
+public sealed class MySqlTestDatabase : TestDatabase
+{
+    private MySqlTestDatabaseScope? _database;
+
+    public override bool IsAvailable => MySqlEnvironment.ConnectionString is not null;
+
+    public override async Task<IReadOnlyDictionary<string, string?>> CreateAsync()
+    {
+        _database = await MySqlTestDatabaseScope.CreateAsync("api_test");
+        return new Dictionary<string, string?>
+        {
+            ["Storage:Provider"] = "MySql",
+            ["ConnectionStrings:MySql"] = _database.ConnectionString,
+        };
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _database, null) is { } database)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}

@@ -2,6 +2,7 @@ using ECommerce.Silo.Hosting;
 using ECommerce.Silo.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
+using MySqlConnector;
 using Npgsql;
 
 namespace ECommerce.Silo.Tests.Orleans;
@@ -19,6 +20,22 @@ public sealed class CommerceStorageConfigurationTests
         Assert.Equal("Npgsql", invariant);
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(resolved).MaxPoolSize);
         Assert.Equal("db", new NpgsqlConnectionStringBuilder(resolved).Host);
+    }
+
+    [Theory]
+    [InlineData("Server=db;User ID=u;Password=p", 20)]
+    [InlineData("Server=db;User ID=u;Password=p;Maximum Pool Size=7", 7)]
+    [InlineData("Server=db;User ID=u;Password=p;MaxPoolSize=100", 100)]
+    public void MySqlIsOpenedUnderTheInvariantOrleansKnowsWithAffectedRowsUtcTimesAndABoundedPool(string connectionString, int expected)
+    {
+        var (invariant, resolved) = Resolve("MySql", "MySql", connectionString);
+
+        Assert.Equal("MySql.Data.MySqlConnector", invariant);
+        var builder = new MySqlConnectionStringBuilder(resolved);
+        Assert.Equal(expected, (int)builder.MaximumPoolSize);
+        Assert.True(builder.UseAffectedRows);
+        Assert.Equal(MySqlDateTimeKind.Utc, builder.DateTimeKind);
+        Assert.Equal("db", builder.Server);
     }
 
     [Theory]

@@ -57,6 +57,7 @@ internal static class CommerceTestCluster
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(siloBuilder.Configuration.AsEnumerable()
                     .Where(pair => pair.Key.StartsWith("Storage:", StringComparison.Ordinal)
+                        || pair.Key.StartsWith("Reminders:", StringComparison.Ordinal)
                         || pair.Key.StartsWith("ConnectionStrings:", StringComparison.Ordinal)))
                 .Build();
             siloBuilder.AddCommerceStorage(configuration);

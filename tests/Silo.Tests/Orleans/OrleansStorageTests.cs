@@ -16,6 +16,10 @@ public sealed class SqliteOrleansStorageTests(SqliteStorageFixture fixture)
 public sealed class PostgresOrleansStorageTests(PostgresStorageFixture fixture)
     : OrleansStorageTests(fixture), IClassFixture<PostgresStorageFixture>;
 
+[RequiresMySql]
+public sealed class MySqlOrleansStorageTests(MySqlStorageFixture fixture)
+    : OrleansStorageTests(fixture), IClassFixture<MySqlStorageFixture>;
+
 /// <summary>Orleans's ADO.NET grain storage and reminders on the project's own schema and queries, through real
 /// test clusters. Every test gets a fresh, unmigrated database: the silo's start-up migrates it.</summary>
 public abstract class OrleansStorageTests(StorageFixture fixture)

@@ -11,17 +11,87 @@ public sealed class SqliteMigrationTests(SqliteStorageFixture fixture)
 public sealed class PostgresMigrationTests(PostgresStorageFixture fixture)
     : MigrationTests(fixture), IClassFixture<PostgresStorageFixture>;
 
+[RequiresMySql]
+public sealed class MySqlMigrationTests(MySqlStorageFixture fixture)
+    : MigrationTests(fixture), IClassFixture<MySqlStorageFixture>;
+
 public abstract class MigrationTests(StorageFixture fixture)
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
     [StorageFact]
-    public void EveryProviderHasTheRuntimeScriptAsVersionOne()
+    public void SqliteAndPostgresHaveTheRuntimeScriptAsVersionOne()
     {
-        foreach (var provider in Enum.GetValues<StorageProvider>())
+        foreach (var provider in new[] { StorageProvider.Sqlite, StorageProvider.Postgres })
         {
             var first = MigrationRunner.LoadScripts(provider)[0];
             Assert.Equal((1L, "runtime"), (first.Version, first.Name));
+        }
+    }
+
+    [StorageFact]
+    public void MySqlStartsFromTheCurrentSchemaWithThePostgresNumberAndNameOfEachScript()
+    {
+        var postgres = MigrationRunner.LoadScripts(StorageProvider.Postgres).ToDictionary(s => s.Version, s => s.Name);
+        foreach (var script in MigrationRunner.LoadScripts(StorageProvider.MySql))
+        {
+            Assert.Equal(postgres.GetValueOrDefault(script.Version), script.Name);
+        }
+    }
+
+    [StorageFact]
+    public void AMySqlScriptIsSplitAtSemicolonsOutsideQuotesAndComments()
+    {
+        var statements = MigrationRunner.SplitStatements("""
+            -- a comment; with a semicolon and a quote's apostrophe
+            CREATE TABLE t (a int); -- trailing; comment
+            INSERT INTO q VALUES ('k', 'one; two ''quoted; still'' three');
+            INSERT INTO `odd;name` VALUES ("x;y")
+            """);
+
+        Assert.Equal(
+        [
+            "CREATE TABLE t (a int)",
+            "INSERT INTO q VALUES ('k', 'one; two ''quoted; still'' three')",
+            "INSERT INTO `odd;name` VALUES (\"x;y\")",
+        ], statements);
+    }
+
+    [StorageFact]
+    public void AStoredRoutineIsOneStatementWithItsControlStatementsInside()
+    {
+        var statements = MigrationRunner.SplitStatements("""
+            DROP PROCEDURE IF EXISTS p;
+            CREATE PROCEDURE p(IN n INT)
+            BEGIN
+                DECLARE v INT DEFAULT 0;
+                WHILE v < n DO
+                    SET v = v + 1;
+                END WHILE;
+                IF v > 0 THEN
+                    BEGIN
+                        SELECT v;
+                    END;
+                END IF;
+            END;
+            SELECT 'begin; end' AS legend_of_begin_ending;
+            """);
+
+        Assert.Equal(3, statements.Count);
+        Assert.Equal("DROP PROCEDURE IF EXISTS p", statements[0]);
+        Assert.StartsWith("CREATE PROCEDURE p(IN n INT)", statements[1], StringComparison.Ordinal);
+        Assert.EndsWith("END IF;\nEND", statements[1].ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Equal("SELECT 'begin; end' AS legend_of_begin_ending", statements[2]);
+    }
+
+    [StorageFact]
+    public void NoMySqlScriptNeedsADelimiter()
+    {
+        foreach (var script in MigrationRunner.LoadScripts(StorageProvider.MySql))
+        {
+            var statements = MigrationRunner.SplitStatements(script.Sql);
+            Assert.NotEmpty(statements);
+            Assert.All(statements, statement => Assert.DoesNotContain("DELIMITER", statement, StringComparison.OrdinalIgnoreCase));
         }
     }
 
@@ -83,8 +153,15 @@ public abstract class MigrationTests(StorageFixture fixture)
             "ConfirmStreamMessagesKey", "EvictStreamDeadLettersKey", "EvictStreamMessagesKey", "FailStreamMessageKey",
             "GetStreamMessagesKey", "QueueStreamMessageKey",
         ];
+        // Membership (Cluster:Provider=AdoNet) is for the databases a cluster can share, not SQLite.
+        string[] membership =
+        [
+            "CleanupDefunctSiloEntriesKey", "DeleteMembershipTableEntriesKey", "GatewaysQueryKey", "InsertMembershipKey",
+            "InsertMembershipVersionKey", "MembershipReadAllKey", "MembershipReadRowKey", "UpdateIAmAlivetimeKey",
+            "UpdateMembershipKey",
+        ];
         var provider = services.GetRequiredService<IOptions<StorageOptions>>().Value.Provider;
-        var expected = provider != StorageProvider.Sqlite ? storageAndReminders.Concat(streams) : storageAndReminders;
+        var expected = provider == StorageProvider.Sqlite ? storageAndReminders : [.. storageAndReminders, .. membership, .. streams];
         Assert.Equal(expected.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 

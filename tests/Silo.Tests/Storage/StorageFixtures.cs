@@ -143,3 +143,36 @@ public sealed class PostgresStorageFixture : StorageFixture
         }
     }
 }
+
+/// <summary>Each database is a fresh database on the server from ECOMMERCE_TEST_MYSQL, dropped at the end.</summary>
+public sealed class MySqlStorageFixture : StorageFixture
+{
+    private readonly List<MySqlTestDatabaseScope> _databases = [];
+
+    protected override bool IsAvailable => MySqlEnvironment.ConnectionString is not null;
+
+    public override async Task<IConfiguration> CreateDatabaseAsync()
+    {
+        var database = await MySqlTestDatabaseScope.CreateAsync("storage_test");
+        lock (_databases)
+        {
+            _databases.Add(database);
+        }
+
+        return new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:Provider"] = "MySql",
+                ["ConnectionStrings:MySql"] = database.ConnectionString,
+            })
+            .Build();
+    }
+
+    protected override async Task DropDatabasesAsync()
+    {
+        foreach (var database in _databases)
+        {
+            await database.DisposeAsync();
+        }
+    }
+}

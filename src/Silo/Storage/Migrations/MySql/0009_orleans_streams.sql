@@ -1,6 +1,6 @@
 -- The paid-orders stream's queue (Microsoft.Orleans.Streaming.AdoNet) on MySQL 8 / MariaDB 10.6+, written for this
--- project; the same design as Postgres/0009_orleans_streams.sql. Run as one multi-statement command (no DELIMITER
--- lines; the procedure bodies use declared variables only, never @variables, which MySqlConnector would take for
+-- project; the same design as Postgres/0009_orleans_streams.sql. Sent by the migration runner one statement at a time (a
+-- routine's BEGIN ... END is one statement; no DELIMITER lines), and written to run again after a failure half-way; the procedure bodies use declared variables only, never @variables, which MySqlConnector would take for
 -- parameters). Everything is UTC (UTC_TIMESTAMP(6)).
 --
 -- The provider binds: ServiceId, ProviderId, QueueId, Payload, ExpiryTimeout, MaxCount, MaxAttempts, VisibilityTimeout,
@@ -9,7 +9,7 @@
 -- MessageId (signed BIGINT), Dequeued (INT), VisibleOn, ExpiresOn, CreatedOn, ModifiedOn (DATETIME), Payload.
 -- A dequeue marks its batch with a fresh receipt (UUID) and returns the rows carrying it: MySQL has no RETURNING.
 
-CREATE TABLE orleans_stream_messages (
+CREATE TABLE IF NOT EXISTS orleans_stream_messages (
     message_id   BIGINT       NOT NULL AUTO_INCREMENT,
     service_id   VARCHAR(150) NOT NULL,
     provider_id  VARCHAR(150) NOT NULL,
@@ -25,7 +25,7 @@ CREATE TABLE orleans_stream_messages (
     KEY ix_orleans_stream_messages_queue (service_id, provider_id, queue_id, message_id)
 );
 
-CREATE TABLE orleans_stream_dead_letters (
+CREATE TABLE IF NOT EXISTS orleans_stream_dead_letters (
     message_id   BIGINT       NOT NULL,
     service_id   VARCHAR(150) NOT NULL,
     provider_id  VARCHAR(150) NOT NULL,
@@ -42,7 +42,7 @@ CREATE TABLE orleans_stream_dead_letters (
     KEY ix_orleans_stream_dead_letters_queue (service_id, provider_id, queue_id, remove_on)
 );
 
-CREATE TABLE orleans_stream_eviction (
+CREATE TABLE IF NOT EXISTS orleans_stream_eviction (
     service_id   VARCHAR(150) NOT NULL,
     provider_id  VARCHAR(150) NOT NULL,
     queue_id     VARCHAR(150) NOT NULL,
@@ -50,6 +50,7 @@ CREATE TABLE orleans_stream_eviction (
     PRIMARY KEY (service_id, provider_id, queue_id)
 );
 
+DROP PROCEDURE IF EXISTS orleans_stream_enqueue;
 CREATE PROCEDURE orleans_stream_enqueue(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150),
     IN p_payload LONGBLOB, IN p_expiry_timeout INT)
@@ -65,6 +66,7 @@ END;
 
 -- Moves up to p_max_count spent (dequeued p_max_attempts times) or expired messages, past their visibility, to the
 -- dead letters.
+DROP PROCEDURE IF EXISTS orleans_stream_evict_messages;
 CREATE PROCEDURE orleans_stream_evict_messages(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150),
     IN p_max_count INT, IN p_max_attempts INT, IN p_removal_timeout INT)
@@ -89,6 +91,7 @@ BEGIN
     COMMIT;
 END;
 
+DROP PROCEDURE IF EXISTS orleans_stream_evict_dead_letters;
 CREATE PROCEDURE orleans_stream_evict_dead_letters(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150), IN p_max_count INT)
 BEGIN
@@ -101,6 +104,7 @@ END;
 
 -- The due eviction first (when this call wins the queue's schedule), then the oldest visible messages, each dequeued
 -- once more and hidden for the visibility timeout, returned by their fresh receipt.
+DROP PROCEDURE IF EXISTS orleans_stream_dequeue;
 CREATE PROCEDURE orleans_stream_dequeue(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150),
     IN p_max_count INT, IN p_max_attempts INT, IN p_visibility_timeout INT, IN p_removal_timeout INT,
@@ -134,6 +138,7 @@ BEGIN
 END;
 
 -- Deletes each message still at the dequeue count of its receipt, or makes it visible again for a negative count.
+DROP PROCEDURE IF EXISTS orleans_stream_confirm;
 CREATE PROCEDURE orleans_stream_confirm(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150), IN p_items TEXT)
 BEGIN
@@ -173,6 +178,7 @@ BEGIN
 END;
 
 -- A failed delivery is visible again at once, or a dead letter once it used its attempts.
+DROP PROCEDURE IF EXISTS orleans_stream_fail;
 CREATE PROCEDURE orleans_stream_fail(
     IN p_service_id VARCHAR(150), IN p_provider_id VARCHAR(150), IN p_queue_id VARCHAR(150),
     IN p_message_id BIGINT, IN p_max_attempts INT, IN p_removal_timeout INT)
@@ -197,7 +203,7 @@ BEGIN
     COMMIT;
 END;
 
-INSERT INTO OrleansQuery (QueryKey, QueryText) VALUES
+REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES
     ('QueueStreamMessageKey',
      'CALL orleans_stream_enqueue(@ServiceId, @ProviderId, @QueueId, @Payload, @ExpiryTimeout)'),
     ('GetStreamMessagesKey',
