@@ -18,7 +18,8 @@ public sealed record IdempotencyState
 
 public sealed class IdempotencyGrain(
     [PersistentState("idempotency", GrainStorage.Name)] IPersistentState<IdempotencyState> state,
-    TimeProvider timeProvider) : Grain, IIdempotencyGrain
+    TimeProvider timeProvider,
+    IClusterMembershipService membership) : Grain, IIdempotencyGrain
 {
     // A running mark older than this belongs to a caller that gave up (its grain calls time out well before).
     private static readonly TimeSpan RunningLease = TimeSpan.FromMinutes(2);
@@ -26,8 +27,9 @@ public sealed class IdempotencyGrain(
     private readonly IPersistentState<IdempotencyState> _state = state;
 
     private DateTimeOffset? _runningSince;
+    private SiloAddress? _runner;
 
-    public async Task<IdempotencyTicket> BeginAsync(string requestHash, string? idSequence = null)
+    public async Task<IdempotencyTicket> BeginAsync(string requestHash, string? idSequence = null, SiloAddress? runner = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(requestHash);
         var stored = _state.State;
@@ -42,7 +44,7 @@ public sealed class IdempotencyGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        if (_runningSince is { } since && now - since < RunningLease)
+        if (_runningSince is { } since && now - since < RunningLease && !RunnerIsDead())
         {
             return new IdempotencyTicket(IdempotencyOutcome.InProgress, stored.ReservedId, null);
         }
@@ -57,8 +59,14 @@ public sealed class IdempotencyGrain(
         }
 
         _runningSince = now;
+        _runner = runner;
         return new IdempotencyTicket(IdempotencyOutcome.Started, _state.State.ReservedId, null);
     }
+
+    // A run whose silo died will never complete or abandon its mark; the steps it drove are idempotent, so a retry
+    // finishes them.
+    private bool RunnerIsDead() =>
+        _runner is { } runner && membership.CurrentSnapshot.GetSiloStatus(runner) == SiloStatus.Dead;
 
     public async Task CompleteAsync(string requestHash, IdempotentResponse response)
     {

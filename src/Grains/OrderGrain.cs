@@ -207,9 +207,15 @@ public sealed partial class OrderGrain(
 
     public Task<OrderSnapshot> GetAsync() => Task.FromResult(ToSnapshot(Existing()));
 
-    public async Task<PaymentResult> PayAsync(long userId)
+    public async Task<PaymentResult> PayAsync(long userId, string? paymentKey = null)
     {
         var order = OwnedBy(userId);
+        if (order.WasPaidUnder(paymentKey))
+        {
+            // The same request again (its first answer was lost): the payment it made, not ORDER_NOT_PAYABLE.
+            return new PaymentResult(OrderId, order.Status, order.PayAmount, order.BalanceAfterPayment ?? 0, order.PaidAt!.Value);
+        }
+
         if (order.IsOverdueAt(Now))
         {
             // The timeout passed before its reminder ran: expire now rather than take money for a released order.
@@ -219,7 +225,7 @@ public sealed partial class OrderGrain(
 
         if (order.Status != OrderStatus.Paying)
         {
-            await _state.CommitAsync(order.StartPayment(Now), GrainContext);
+            await _state.CommitAsync(order.StartPayment(Now, paymentKey), GrainContext);
             crashPoints.Reach(OrderCrashPoints.PayingStored);
         }
 

@@ -69,6 +69,11 @@ public sealed record OrderState
     [Id(14)]
     public OrderPaidEvent? PaidEvent { get; init; }
 
+    /// <summary>The Idempotency-Key of the payment request that started the last payment (null without one): a retry
+    /// under that key of a payment that went through is answered with it, even when the key's stored answer was lost.</summary>
+    [Id(15)]
+    public string? PaymentKey { get; init; }
+
     /// <summary>Created: holds taken and priced. A <see cref="OrderStatus.Creating"/> order does not exist yet.</summary>
     public bool Exists => UserId > 0 && Status != OrderStatus.Creating;
 
@@ -101,10 +106,13 @@ public sealed record OrderState
 
     public bool IsOverdueAt(DateTimeOffset now) => Status == OrderStatus.PendingPayment && now >= ExpiresAt;
 
-    public OrderState StartPayment(DateTimeOffset now) =>
+    public OrderState StartPayment(DateTimeOffset now, string? paymentKey = null) =>
         IsOverdueAt(now)
             ? throw DomainErrors.Conflict(DomainErrors.OrderNotPayable, $"The order's payment time ended at {ExpiresAt:O}.")
-            : Move(OrderStatus.PendingPayment, OrderStatus.Paying, DomainErrors.OrderNotPayable);
+            : Move(OrderStatus.PendingPayment, OrderStatus.Paying, DomainErrors.OrderNotPayable) with { PaymentKey = paymentKey };
+
+    /// <summary>True when this paid order was paid by the request of <paramref name="paymentKey"/>.</summary>
+    public bool WasPaidUnder(string? paymentKey) => Status == OrderStatus.Paid && paymentKey is not null && PaymentKey == paymentKey;
 
     public OrderState WithPayment(PaymentRecord payment) => this with { Payments = Payments.Add(payment) };
 

@@ -49,7 +49,8 @@ internal static class IdempotentRequest
         var fingerprint = Fingerprint(scope, request);
         var owner = http.User.UserId() ?? throw new InvalidOperationException("An idempotent request needs a signed-in user.");
         var keyGrain = grains.GetGrain<IIdempotencyGrain>($"{scope}:{owner}:{key}");
-        var ticket = await keyGrain.BeginAsync(fingerprint, idSequence);
+        var ticket = await keyGrain.BeginAsync(fingerprint, idSequence,
+            http.RequestServices.GetRequiredService<ILocalSiloDetails>().SiloAddress);
         switch (ticket.Outcome)
         {
             case IdempotencyOutcome.KeyReused:

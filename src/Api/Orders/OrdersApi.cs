@@ -86,7 +86,7 @@ public static class OrdersApi
 
         var result = await IdempotentRequest.RunAsync(http, grains, "payment", idempotencyKey,
             new { orderId, request.UserId }, idSequence: null, StatusCodes.Status200OK,
-            async _ => PaymentResponse.From(await grains.GetGrain<IOrderGrain>(orderId).PayAsync(request.UserId!.Value)));
+            async _ => PaymentResponse.From(await grains.GetGrain<IOrderGrain>(orderId).PayAsync(request.UserId!.Value, idempotencyKey)));
         return result.Problem is { } problem ? problem : TypedResults.Ok(result.Value!);
     }
 

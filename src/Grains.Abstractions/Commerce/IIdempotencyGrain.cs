@@ -28,7 +28,9 @@ public interface IIdempotencyGrain : IGrainWithStringKey
 {
     /// <param name="requestHash">Fingerprint of the request; another fingerprint under the same key is refused.</param>
     /// <param name="idSequence">An <see cref="IdSequences"/> name to reserve one id from on first sight, or null.</param>
-    Task<IdempotencyTicket> BeginAsync(string requestHash, string? idSequence = null);
+    /// <param name="runner">The silo that runs the request: when the cluster declares it dead, its run is over and a
+    /// retry may start at once instead of waiting out the running lease.</param>
+    Task<IdempotencyTicket> BeginAsync(string requestHash, string? idSequence = null, SiloAddress? runner = null);
 
     /// <summary>Stores the answer of a started request; later Begins with the same fingerprint get it back.</summary>
     Task CompleteAsync(string requestHash, IdempotentResponse response);

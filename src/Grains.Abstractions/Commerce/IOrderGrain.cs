@@ -46,9 +46,11 @@ public interface IOrderGrain : IGrainWithIntegerKey
 
     /// <summary>Debits the wallet, confirms stock and coupon, and marks the order PAID. A failed debit is recorded
     /// and leaves the order payable.</summary>
+    /// <param name="paymentKey">The request's Idempotency-Key, if any: the order keeps it with the payment, and the same
+    /// key again on the paid order is answered with that payment instead of ORDER_NOT_PAYABLE.</param>
     /// <exception cref="DomainException">ORDER_NOT_FOUND (also another user's order), ORDER_NOT_PAYABLE,
     /// BALANCE_INSUFFICIENT.</exception>
-    Task<PaymentResult> PayAsync(long userId);
+    Task<PaymentResult> PayAsync(long userId, string? paymentKey = null);
 
     /// <summary>Releases stock and coupon; cancelling a cancelled order returns it again.</summary>
     /// <exception cref="DomainException">ORDER_NOT_FOUND (also another user's order), ORDER_NOT_CANCELLABLE.</exception>

@@ -135,6 +135,23 @@ public abstract class ExactlyOnceTests(CommerceClusterFixture fixture)
     }
 
     [StorageFact]
+    public async Task ARunWhoseSiloDiedNoLongerHoldsItsKeyAndALiveOneDoes()
+    {
+        var live = fixture.Cluster.Primary!.SiloAddress;
+        // The same endpoint one generation earlier: a node that was killed and restarted, which membership calls dead.
+        var dead = SiloAddress.New(live.Endpoint, live.Generation - 1);
+
+        var onLive = _grains.GetGrain<IIdempotencyGrain>("pay:" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(IdempotencyOutcome.Started, (await onLive.BeginAsync("hash", runner: live)).Outcome);
+        Assert.Equal(IdempotencyOutcome.InProgress, (await onLive.BeginAsync("hash", runner: live)).Outcome);
+
+        var onDead = _grains.GetGrain<IIdempotencyGrain>("pay:" + Guid.NewGuid().ToString("N"));
+        Assert.Equal(IdempotencyOutcome.Started, (await onDead.BeginAsync("hash", runner: dead)).Outcome);
+        Assert.Equal(IdempotencyOutcome.Started, (await onDead.BeginAsync("hash", runner: live)).Outcome);
+        Assert.Equal(IdempotencyOutcome.InProgress, (await onDead.BeginAsync("hash", runner: live)).Outcome);
+    }
+
+    [StorageFact]
     public async Task AnEmailBelongsToItsFirstRegisteredUserAndRegistrationRepeatsIdempotently()
     {
         var email = $"{Guid.NewGuid():N}@example.com";
@@ -172,5 +189,26 @@ public abstract class ExactlyOnceTests(CommerceClusterFixture fixture)
         var top = await ranking.GetTopAsync(1, IProductRankingGrain.MaxLimit);
         Assert.Equal(("Kettle", 14L), (top.Single(p => p.ProductId == productId).Name, top.Single(p => p.ProductId == productId).SalesCount));
         Assert.Equal(DomainErrors.ValidationFailed, await OutcomeAsync(() => ranking.GetTopAsync(0, 10)));
+    }
+
+    [StorageFact]
+    public async Task APaymentRepeatedUnderItsKeyAfterItWentThroughGetsThatPaymentAndNoOtherPaymentDoes()
+    {
+        var userId = await _grains.NewUserAsync(charge: 10_000);
+        var product = await _grains.NewProductAsync(price: 3_000, stock: 5);
+        var (orderId, _) = await _grains.NewOrderAsync(userId, [new(product, 1)]);
+        var order = _grains.GetGrain<IOrderGrain>(orderId);
+
+        var paid = await order.PayAsync(userId, "pay-key");
+        // The answer of the first request was lost (its idempotency grain's node died): the client sends it again.
+        var again = await order.PayAsync(userId, "pay-key");
+
+        Assert.Equal(new PaymentResult(orderId, OrderStatus.Paid, 3_000, 7_000, paid.PaidAt), paid);
+        Assert.Equal(paid, again);
+        Assert.Equal(DomainErrors.OrderNotPayable, await OutcomeAsync(() => order.PayAsync(userId, "another-key")));
+        Assert.Equal(DomainErrors.OrderNotPayable, await OutcomeAsync(() => order.PayAsync(userId)));
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => order.PayAsync(userId + 1, "pay-key")));
+        Assert.Equal(7_000, (await _grains.GetGrain<IUserGrain>(userId).GetBalanceAsync()).Balance);
+        Assert.Equal(4, (await _grains.GetGrain<IProductGrain>(product).GetAsync()).Stock);
     }
 }
