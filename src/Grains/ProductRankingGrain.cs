@@ -50,12 +50,11 @@ public sealed partial class ProductRankingGrain(
         try
         {
             await HandleAsync(items);
-            _progress = _progress with { FailingSince = null };
         }
         catch (Exception)
         {
             // Delivered again by the provider; the admin page and /health/ready see how long it has been failing.
-            _progress = _progress with { FailingSince = _progress.FailingSince ?? timeProvider.GetUtcNow() };
+            _progress = _progress.Failed(timeProvider.GetUtcNow());
             throw;
         }
     }
@@ -91,13 +90,7 @@ public sealed partial class ProductRankingGrain(
             await _commit.CommitAsync(next);
         }
 
-        _progress = _progress with
-        {
-            Consumed = _progress.Consumed + counted,
-            Duplicates = _progress.Duplicates + items.Count - counted,
-            LastEventAt = newest?.PaidAt ?? _progress.LastEventAt,
-            LastHandledAt = newest is null ? _progress.LastHandledAt : timeProvider.GetUtcNow(),
-        };
+        _progress = _progress.Handled(items.Count, counted, newest?.PaidAt, timeProvider.GetUtcNow());
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

@@ -34,6 +34,21 @@ public sealed record StreamConsumerProgress(string Consumer, long Consumed, long
 {
     /// <summary>How long the newest handled event took from payment to this consumer.</summary>
     public TimeSpan? LastDelay => LastHandledAt - LastEventAt;
+
+    /// <summary>A delivery of <paramref name="delivered"/> events succeeded, <paramref name="taken"/> of them new (the
+    /// newest paid at <paramref name="newestTakenAt"/>), the rest repeats.</summary>
+    public StreamConsumerProgress Handled(int delivered, int taken, DateTimeOffset? newestTakenAt, DateTimeOffset now) =>
+        this with
+        {
+            Consumed = Consumed + taken,
+            Duplicates = Duplicates + delivered - taken,
+            LastEventAt = taken > 0 ? newestTakenAt : LastEventAt,
+            LastHandledAt = taken > 0 ? now : LastHandledAt,
+            FailingSince = null,
+        };
+
+    /// <summary>A delivery failed; the provider delivers it again.</summary>
+    public StreamConsumerProgress Failed(DateTimeOffset now) => this with { FailingSince = FailingSince ?? now };
 }
 
 /// <summary>Hands paid orders to the data platform (single activation, key <see cref="Key"/>): an implicit subscriber

@@ -36,12 +36,11 @@ internal sealed partial class DataPlatformGrain(
         try
         {
             await HandleAsync(items);
-            _progress = _progress with { FailingSince = null };
         }
         catch (Exception)
         {
             // Delivered again by the provider; the admin page and /health/ready see how long it has been failing.
-            _progress = _progress with { FailingSince = _progress.FailingSince ?? clock.GetUtcNow() };
+            _progress = _progress.Failed(clock.GetUtcNow());
             throw;
         }
     }
@@ -59,13 +58,7 @@ internal sealed partial class DataPlatformGrain(
             worker.Wake();
         }
 
-        _progress = _progress with
-        {
-            Consumed = _progress.Consumed + queued,
-            Duplicates = _progress.Duplicates + events.Count - queued,
-            LastEventAt = queued > 0 ? events.Max(e => e.OccurredAt) : _progress.LastEventAt,
-            LastHandledAt = queued > 0 ? clock.GetUtcNow() : _progress.LastHandledAt,
-        };
+        _progress = _progress.Handled(events.Count, queued, events.Max(e => (DateTimeOffset?)e.OccurredAt), clock.GetUtcNow());
     }
 
     public Task OnCompletedAsync() => Task.CompletedTask;

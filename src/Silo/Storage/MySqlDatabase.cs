@@ -14,25 +14,6 @@ internal sealed class MySqlDatabase(string connectionString) : SqlDatabase
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task<SqlWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        SqlWriteTransaction? write = null;
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            write = new SqlWriteTransaction(connection, transaction, writeLock: null);
-            return write;
-        }
-        finally
-        {
-            if (write is null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
     public override bool IsUniqueViolation(DbException exception) =>
         exception is MySqlException { ErrorCode: MySqlErrorCode.DuplicateKeyEntry };
 

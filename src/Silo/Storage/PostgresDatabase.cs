@@ -13,25 +13,6 @@ internal sealed class PostgresDatabase(string connectionString) : SqlDatabase
     public override async ValueTask<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 
-    public override async Task<SqlWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
-    {
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        SqlWriteTransaction? write = null;
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            write = new SqlWriteTransaction(connection, transaction, writeLock: null);
-            return write;
-        }
-        finally
-        {
-            if (write is null)
-            {
-                await connection.DisposeAsync();
-            }
-        }
-    }
-
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

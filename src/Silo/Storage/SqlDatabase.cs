@@ -13,7 +13,25 @@ public abstract class SqlDatabase : IDisposable, IAsyncDisposable
 
     /// <summary>An open connection with a write transaction; dispose without <see cref="SqlWriteTransaction.CommitAsync"/>
     /// to roll back. On SQLite writers of one file are serialized in-process and the transaction is BEGIN IMMEDIATE.</summary>
-    public abstract Task<SqlWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken);
+    public virtual async Task<SqlWriteTransaction> BeginWriteAsync(CancellationToken cancellationToken)
+    {
+        // Pooled servers (PostgreSQL, MySQL): a connection of the pool and a transaction at its default isolation.
+        var connection = await OpenConnectionAsync(cancellationToken);
+        SqlWriteTransaction? write = null;
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            write = new SqlWriteTransaction(connection, transaction, writeLock: null);
+            return write;
+        }
+        finally
+        {
+            if (write is null)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
 
     /// <summary>True for a primary-key or unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
