@@ -1,5 +1,6 @@
 using ECommerce.Grains.Abstractions.Commerce;
 using ECommerce.Grains.Persistence;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
@@ -8,11 +9,14 @@ namespace ECommerce.Grains;
 /// <summary>Group commit lets a first-come burst share writes; no caller is answered before its copy is stored.
 /// Reentrant for that reason: every method decides and changes state with no await in between.</summary>
 [Reentrant]
-public sealed class CouponGrain(
+public sealed partial class CouponGrain(
     [PersistentState("coupon", GrainStorage.Name)] IPersistentState<CouponState> state,
     IOptions<GroupCommitOptions> groupCommit,
-    TimeProvider timeProvider) : Grain, ICouponGrain
+    TimeProvider timeProvider,
+    ILogger<CouponGrain> logger) : Grain, ICouponGrain
 {
+    private readonly ILogger _logger = logger;
+
     private GroupCommit<CouponState> _commit = null!;
 
     private long CouponId => this.GetPrimaryKeyLong();
@@ -22,6 +26,12 @@ public sealed class CouponGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _commit = new GroupCommit<CouponState>(state, GrainContext, groupCommit.Value);
+        if (_commit.State.Exists)
+        {
+            // Repairs a listing or a sold-out note that a crash kept from the directory; off the activation's path.
+            _ = TellDirectoryAsync(_commit.State);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -39,11 +49,14 @@ public sealed class CouponGrain(
             }
 
             await _commit.WhenDurableAsync();
+            await GrainFactory.GetGrain<ICouponDirectoryGrain>(ICouponDirectoryGrain.Key).ListAsync(ToListing(coupon));
             return ToSnapshot(coupon);
         }
 
         var created = CouponState.Create(name, discountAmount, totalQuantity, expiresAt, Now);
         await _commit.CommitAsync(created);
+        // Listed only once stored, so the directory never shows a coupon that does not exist.
+        await GrainFactory.GetGrain<ICouponDirectoryGrain>(ICouponDirectoryGrain.Key).ListAsync(ToListing(created));
         return ToSnapshot(created);
     }
 
@@ -60,6 +73,12 @@ public sealed class CouponGrain(
         // Decided again: other calls ran during the await. Check and change happen here, with no await between.
         var change = Existing().Issue(userId, Now);
         await _commit.CommitAsync(change.State);
+        if (change.State.Remaining == 0)
+        {
+            // The last copy is stored: the directory stops listing the coupon as open, without delaying this answer.
+            _ = TellDirectoryAsync(change.State);
+        }
+
         return ToView(change.State, change.Record!);
     }
 
@@ -91,6 +110,25 @@ public sealed class CouponGrain(
             await ApplyAsync(_commit.State.Release(orderId));
         }
     }
+
+    private async Task TellDirectoryAsync(CouponState coupon)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<ICouponDirectoryGrain>(ICouponDirectoryGrain.Key).ListAsync(ToListing(coupon));
+        }
+        catch (Exception error)
+        {
+            LogDirectoryDeferred(error, CouponId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "The coupon directory was not told of coupon {CouponId}; the coupon's next activation tells it again.")]
+    private partial void LogDirectoryDeferred(Exception error, long couponId);
+
+    private CouponListing ToListing(CouponState coupon) =>
+        new(CouponId, coupon.Name, coupon.DiscountAmount, coupon.TotalQuantity, coupon.ExpiresAt, coupon.Remaining <= 0);
 
     private Task ApplyAsync(CouponChange change) =>
         change.Record is null ? _commit.WhenDurableAsync() : _commit.CommitAsync(change.State);

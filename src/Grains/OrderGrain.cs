@@ -106,6 +106,8 @@ public sealed partial class OrderGrain(
     private async Task<OrderState> TakeHoldsAsync()
     {
         var intent = _state.State;
+        // The user's order list records the id side by side with the holds; the order is answered only after both.
+        var listed = GrainFactory.GetGrain<IUserOrdersGrain>(intent.UserId).AddAsync(OrderId, intent.CreatedAt);
         try
         {
             var reserved = new List<ReservedLine>(intent.Requested.Count);
@@ -119,6 +121,7 @@ public sealed partial class OrderGrain(
                 ? await GrainFactory.GetGrain<ICouponGrain>(id).ReserveAsync(intent.UserId, OrderId)
                 : 0;
             crashPoints.Reach(OrderCrashPoints.CouponHeld);
+            await listed;
             var created = intent.Created(OrderPricing.Price(reserved, discount));
             // Not written: the stored intent and the stored holds already make this order, and a later activation
             // that finds the intent finishes it the same way (every hold repeats idempotently, at the same price).
@@ -128,9 +131,15 @@ public sealed partial class OrderGrain(
             ScheduleExpiry(created);
             return created;
         }
-        catch (DomainException)
+        catch (Exception error)
         {
-            await AbandonCreationAsync();
+            // Settled first, so a release's removal from the list cannot overtake the recording.
+            await Task.WhenAny(listed);
+            if (error is DomainException)
+            {
+                await AbandonCreationAsync();
+            }
+
             throw;
         }
     }
@@ -160,6 +169,8 @@ public sealed partial class OrderGrain(
     {
         var intent = _state.State;
         await ReleaseHoldsAsync(intent.Requested.Select(i => i.ProductId), intent.CouponId);
+        // Before the intent goes: a crash in between leaves the intent, whose retry records the id again.
+        await GrainFactory.GetGrain<IUserOrdersGrain>(intent.UserId).RemoveAsync(OrderId);
         await _state.ClearStateAsync();
         await UnregisterTimeoutAsync();
     }
@@ -245,6 +256,16 @@ public sealed partial class OrderGrain(
         await _state.CommitAsync(cancelled, GrainContext);
         await UnregisterTimeoutAsync();
         return ToSnapshot(cancelled);
+    }
+
+    public Task<OrderPayments> GetPaymentsAsync()
+    {
+        var order = Existing();
+        return Task.FromResult(new OrderPayments(OrderId, order.UserId, order.Payments
+            .Select(p => new PaymentAttempt(p.Amount,
+                p.Status == PaymentStatus.Success ? PaymentAttemptStatus.Success : PaymentAttemptStatus.Failed,
+                p.FailureReason, p.CreatedAt))
+            .ToList()));
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

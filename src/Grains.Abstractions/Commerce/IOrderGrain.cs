@@ -28,8 +28,22 @@ public sealed record OrderSnapshot(long OrderId, long UserId, OrderStatus Status
 [GenerateSerializer, Immutable]
 public sealed record PaymentResult(long OrderId, OrderStatus Status, long PaidAmount, long Balance, DateTimeOffset PaidAt);
 
-/// <summary>An order and its payment saga, keyed by order id. Calls user, product and coupon grains; none of them
-/// calls an order.</summary>
+public enum PaymentAttemptStatus
+{
+    Success,
+    Failed,
+}
+
+/// <param name="FailureReason">The refusal's error code (e.g. BALANCE_INSUFFICIENT) of a failed attempt, else null.</param>
+[GenerateSerializer, Immutable]
+public sealed record PaymentAttempt(long Amount, PaymentAttemptStatus Status, string? FailureReason, DateTimeOffset CreatedAt);
+
+/// <summary>An order's payment attempts, oldest first, with the order's user for the caller's ownership check.</summary>
+[GenerateSerializer, Immutable]
+public sealed record OrderPayments(long OrderId, long UserId, IReadOnlyList<PaymentAttempt> Payments);
+
+/// <summary>An order and its payment saga, keyed by order id. Calls user, product and coupon grains, and its user's
+/// <see cref="IUserOrdersGrain"/>; none of them calls an order.</summary>
 public interface IOrderGrain : IGrainWithIntegerKey
 {
     public const int MaxLines = 50;
@@ -55,6 +69,9 @@ public interface IOrderGrain : IGrainWithIntegerKey
     /// <summary>Releases stock and coupon; cancelling a cancelled order returns it again.</summary>
     /// <exception cref="DomainException">ORDER_NOT_FOUND (also another user's order), ORDER_NOT_CANCELLABLE.</exception>
     Task<OrderSnapshot> CancelAsync(long userId);
+
+    /// <exception cref="DomainException">ORDER_NOT_FOUND.</exception>
+    Task<OrderPayments> GetPaymentsAsync();
 }
 
 /// <summary>A paid order as the stream carries it, and as the data platform receives it (JSON, camelCase).</summary>
