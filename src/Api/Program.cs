@@ -38,6 +38,7 @@ app.MapUsersApi();
 app.MapProductsApi();
 app.MapCouponsApi();
 app.MapOrdersApi();
+app.MapUserOrdersApi();
 app.MapDeadLettersApi();
 app.MapHealth();
 app.MapRuntimeDashboard();

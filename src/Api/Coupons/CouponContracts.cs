@@ -14,6 +14,12 @@ public sealed record CouponResponse(long CouponId, string Name, long DiscountAmo
             coupon.Remaining, coupon.ExpiresAt);
 }
 
+/// <summary>A page of coupons by id; <paramref name="Total"/> counts the matches the directory knows.</summary>
+public sealed record CouponPageResponse(IReadOnlyList<CouponResponse> Items, int Page, int Size, int Total)
+{
+    public const int MaxPageSize = 100;
+}
+
 /// <param name="Status">AVAILABLE, RESERVED, USED or EXPIRED.</param>
 public sealed record IssuedCouponResponse(long CouponId, long UserId, string Status, DateTimeOffset IssuedAt,
     DateTimeOffset ExpiresAt)

@@ -8,6 +8,8 @@ namespace ECommerce.Api.Coupons;
 
 public static class CouponsApi
 {
+    public const int DefaultPageSize = 20;
+
     public static IEndpointRouteBuilder MapCouponsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/coupons").WithTags("Coupons")
@@ -15,6 +17,8 @@ public static class CouponsApi
         group.MapPost("", CreateCouponAsync).RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
+        group.MapGet("", ListCouponsAsync).AllowAnonymous().WithName("ListCoupons")
+            .WithSummary("Every coupon by id, or with open=true those that can still be issued (copies left, not expired); paged.");
         group.MapGet("/{couponId}", GetCouponAsync).AllowAnonymous();
         group.MapPost("/{couponId}/issue", IssueCouponAsync).ProducesProblem(StatusCodes.Status409Conflict)
             .RequireAuthorization(AuthPolicies.User)
@@ -51,7 +55,31 @@ public static class CouponsApi
             : validation.ToProblem();
     }
 
-    /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
+    /// <summary>Which coupons match comes from the coupon directory (told by each coupon when it is stored and when
+    /// it sells out); quantities are live, from each coupon of the page, and with open=true a coupon the live read finds
+    /// closed is left out even if the directory has not heard yet.</summary>
+    public static async Task<Results<Ok<CouponPageResponse>, ValidationProblem>> ListCouponsAsync(IGrainFactory grains,
+        TimeProvider clock, bool? open, int? page, int? size)
+    {
+        var validation = new RequestValidation()
+            .InRange(page ?? 1, 1, int.MaxValue, "page")
+            .InRange(size ?? DefaultPageSize, 1, CouponPageResponse.MaxPageSize, "size");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var openOnly = open ?? false;
+        var found = await grains.GetGrain<ICouponDirectoryGrain>(ICouponDirectoryGrain.Key)
+            .SearchAsync(new CouponDirectoryQuery(page ?? 1, size ?? DefaultPageSize, openOnly));
+        var coupons = await Task.WhenAll(found.Items.Select(c => grains.GetGrain<ICouponGrain>(c.CouponId).GetAsync()));
+        var now = clock.GetUtcNow();
+        return TypedResults.Ok(new CouponPageResponse(
+            coupons.Where(c => !openOnly || (c.Remaining > 0 && now < c.ExpiresAt)).Select(CouponResponse.From).ToList(),
+            found.Page, found.Size, found.Total));
+    }
+
+        /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
     /// themselves only.</summary>
     public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem, ProblemHttpResult>> IssueCouponAsync(
         long couponId, IssueCouponRequest request, IGrainFactory grains, ClaimsPrincipal caller)

@@ -27,3 +27,15 @@ public sealed record PaymentResponse(long OrderId, string Status, long PaidAmoun
     public static PaymentResponse From(PaymentResult payment) =>
         new(payment.OrderId, payment.Status.ToWire(), payment.PaidAmount, payment.Balance, payment.PaidAt);
 }
+
+/// <summary>A page of a user's orders, newest first; <paramref name="Total"/> counts every order of the user.</summary>
+public sealed record OrderPageResponse(IReadOnlyList<OrderResponse> Items, int Page, int Size, int Total);
+
+/// <param name="Status">SUCCESS or FAILED.</param>
+/// <param name="FailureReason">The refusal's error code of a failed attempt (e.g. BALANCE_INSUFFICIENT), else null.</param>
+public sealed record PaymentAttemptResponse(long OrderId, long Amount, string Status, string? FailureReason,
+    DateTimeOffset CreatedAt)
+{
+    public static PaymentAttemptResponse From(long orderId, PaymentAttempt attempt) =>
+        new(orderId, attempt.Amount, attempt.Status.ToWire(), attempt.FailureReason, attempt.CreatedAt);
+}

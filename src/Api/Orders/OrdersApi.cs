@@ -22,6 +22,8 @@ public static class OrdersApi
         group.MapGet("/{orderId}", GetOrderAsync);
         group.MapPost("/{orderId}/payment", PayOrderAsync).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{orderId}/cancel", CancelOrderAsync);
+        group.MapGet("/{orderId}/payments", ListPaymentsAsync).WithName("ListOrderPayments")
+            .WithSummary("The order's payment attempts, oldest first: amount, SUCCESS or FAILED with the reason, time.");
         return routes;
     }
 
@@ -108,7 +110,24 @@ public static class OrdersApi
         return TypedResults.Ok(OrderResponse.From(order));
     }
 
-    private static RequestValidation Validate(CreateOrderRequest request)
+    /// <summary>As <see cref="GetOrderAsync"/>: the order's own user or an admin; to anyone else the order does not exist.</summary>
+    public static async Task<Results<Ok<IReadOnlyList<PaymentAttemptResponse>>, ValidationProblem>> ListPaymentsAsync(
+        long orderId, IGrainFactory grains, ClaimsPrincipal caller)
+    {
+        var validation = new RequestValidation().Id(orderId, "orderId");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var payments = await grains.GetGrain<IOrderGrain>(orderId).GetPaymentsAsync();
+        return caller.CanRead(payments.UserId)
+            ? TypedResults.Ok<IReadOnlyList<PaymentAttemptResponse>>(
+                payments.Payments.Select(p => PaymentAttemptResponse.From(orderId, p)).ToList())
+            : throw DomainErrors.NotFound(DomainErrors.OrderNotFound, "Order", orderId);
+    }
+
+        private static RequestValidation Validate(CreateOrderRequest request)
     {
         var validation = new RequestValidation()
             .Id(request.UserId, "userId")

@@ -25,9 +25,11 @@ public sealed record BalanceHistoryResponse(string Type, long Amount, long Balan
 }
 
 /// <param name="Status">AVAILABLE, RESERVED, USED or EXPIRED.</param>
+/// <param name="OrderId">The order that holds (RESERVED) or used (USED) the copy, else null.</param>
 public sealed record UserCouponResponse(long CouponId, string Name, long DiscountAmount, string Status,
-    DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt)
+    DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt, long? OrderId)
 {
     public static UserCouponResponse From(UserCouponView view) =>
-        new(view.CouponId, view.Name, view.DiscountAmount, view.Status.ToWire(), view.IssuedAt, view.UsedAt, view.ExpiresAt);
+        new(view.CouponId, view.Name, view.DiscountAmount, view.Status.ToWire(), view.IssuedAt, view.UsedAt, view.ExpiresAt,
+            view.OrderId);
 }
