@@ -198,6 +198,14 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
                 : (await ApiClient.ReadAsync<OrderResponse>(response, HttpStatusCode.OK)).Status;
         var violations = new List<string>();
 
+        // An order that exists (so its creation was or will be acknowledged) is in its user's list; one that does not
+        // (creating, or released) is not.
+        var listed = (await api.ListUserOrdersAsync(shop.Buyer, 1, 100)).Items.Any(o => o.OrderId == orderId);
+        if (listed != (status != Missing))
+        {
+            violations.Add($"the order is {status} but {(listed ? "" : "not ")}in the buyer's list");
+        }
+
         // stock + sold + held = initial: an open order holds its quantities, a paid one sold them, any other holds none.
         var takesStock = status is "PENDING_PAYMENT" or "PAYING" or "PAID";
         foreach (var (productId, initial) in shop.InitialStock)

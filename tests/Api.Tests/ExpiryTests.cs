@@ -31,6 +31,21 @@ public abstract class ExpiryTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task AnExpiredOrderReadsExpiredInItsUsersList()
+    {
+        var user = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(1_000, 5);
+        var order = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 1)]);
+        Assert.Equal("PENDING_PAYMENT", Assert.Single((await _api.ListUserOrdersAsync(user.UserId)).Items).Status);
+
+        await Eventually.WaitAsync(() => _api.ListUserOrdersAsync(user.UserId), page => page.Items.Single().Status == "EXPIRED",
+            Deadline, "expired in the list");
+
+        var listed = await _api.ListUserOrdersAsync(user.UserId);
+        Assert.Equal((1, order.OrderId), (listed.Total, listed.Items.Single().OrderId));
+    }
+
+    [StorageFact]
     public async Task CancellingAnExpiredOrderIsNotCancellableAndLeavesItExpired()
     {
         var user = await _api.CreateUserAsync();

@@ -150,4 +150,21 @@ public sealed class ApiClient
 
     public Task<HttpResponseMessage> CancelRawAsync(long orderId, long userId) =>
         PostAsUserAsync(userId, $"/api/v1/orders/{orderId}/cancel", new { userId });
+
+    /// <summary>As the user themselves; <see cref="GetAsync"/> reads the list with another token.</summary>
+    public Task<HttpResponseMessage> ListUserOrdersRawAsync(long userId, int page = 1, int size = 20) =>
+        GetAsUserAsync(userId, $"/api/v1/users/{userId}/orders?page={page}&size={size}");
+
+    public async Task<OrderPageResponse> ListUserOrdersAsync(long userId, int page = 1, int size = 20) =>
+        await ReadAsync<OrderPageResponse>(await ListUserOrdersRawAsync(userId, page, size), HttpStatusCode.OK);
+
+    public async Task<CouponPageResponse> ListCouponsAsync(bool? open, int page = 1, int size = 100) =>
+        await ReadAsync<CouponPageResponse>(
+            await _http.GetAsync($"/api/v1/coupons?page={page}&size={size}{(open is { } o ? $"&open={(o ? "true" : "false")}" : "")}"),
+            HttpStatusCode.OK);
+
+    /// <summary>As the order's user.</summary>
+    public async Task<List<PaymentAttemptResponse>> ListPaymentsAsync(long orderId, long userId) =>
+        await ReadAsync<List<PaymentAttemptResponse>>(
+            await GetAsUserAsync(userId, $"/api/v1/orders/{orderId}/payments"), HttpStatusCode.OK);
 }
