@@ -65,6 +65,8 @@ public abstract class OwnershipTests(ApiFactory factory)
             new(HttpMethod.Get, $"/api/v1/orders/{w.OrderId}", null, Scope.User),
             new(HttpMethod.Post, $"/api/v1/orders/{w.OrderId}/payment", new { userId = w.A }, Scope.User),
             new(HttpMethod.Post, $"/api/v1/orders/{w.OrderId}/cancel", new { userId = w.A }, Scope.User),
+            new(HttpMethod.Get, $"/api/v1/users/{w.A}/orders", null, Scope.User),
+            new(HttpMethod.Get, $"/api/v1/orders/{w.OrderId}/payments", null, Scope.User),
             new(HttpMethod.Post, "/api/v1/products", new { name = "Intruder", price = 1, stock = 1 }, Scope.Admin),
             new(HttpMethod.Post, $"/api/v1/products/{w.ProductId}/stock", new { delta = -10 }, Scope.Admin),
             new(HttpMethod.Post, "/api/v1/coupons", new { name = "Free", discountAmount = 1_000, totalQuantity = 1, expiresAt = DateTimeOffset.UtcNow.AddDays(1) }, Scope.Admin),
@@ -175,7 +177,7 @@ public abstract class OwnershipTests(ApiFactory factory)
         foreach (var endpoint in Endpoints(world))
         {
             var response = await SendAsync(endpoint, stranger);
-            if (endpoint.Path == $"/api/v1/orders/{world.OrderId}")
+            if (endpoint.Path == $"/api/v1/orders/{world.OrderId}" || endpoint.Path == $"/api/v1/orders/{world.OrderId}/payments")
             {
                 // To a stranger another user's order does not exist.
                 await AssertRefusedAsync(response, endpoint, HttpStatusCode.NotFound, "ORDER_NOT_FOUND");
@@ -202,7 +204,7 @@ public abstract class OwnershipTests(ApiFactory factory)
         var world = await WorldAsync();
         var admin = await _api.Accounts.AdminTokenAsync(_api.Http);
         var reads = Endpoints(world).Where(e => e.Scope == Scope.User && e.Method == HttpMethod.Get).ToList();
-        Assert.Equal(5, reads.Count);
+        Assert.Equal(7, reads.Count);
 
         foreach (var endpoint in reads)
         {
@@ -242,6 +244,7 @@ public abstract class OwnershipTests(ApiFactory factory)
         foreach (var path in new[]
                  {
                      "/api/v1/products", $"/api/v1/products/{world.ProductId}", "/api/v1/products/top", $"/api/v1/coupons/{world.CouponId}",
+                     "/api/v1/coupons", "/api/v1/coupons?open=true",
                      "/health/live", "/health/ready", "/swagger/v1/swagger.json", "/login",
                  })
         {
