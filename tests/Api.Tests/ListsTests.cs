@@ -200,6 +200,25 @@ public abstract class ListsTests(ApiFactory factory)
             (held.CouponId, held.Status, held.OrderId, held.DiscountAmount));
     }
 
+    [StorageFact]
+    public async Task TheOpenApiDocumentNamesTheListEndpoints()
+    {
+        var document = await ApiClient.ReadAsync<System.Text.Json.JsonElement>(await _api.GetAsync("/swagger/v1/swagger.json"),
+            HttpStatusCode.OK);
+        var paths = document.GetProperty("paths");
+
+        foreach (var (path, operationId) in new[]
+                 {
+                     ("/api/v1/users/{userId}/orders", "ListUserOrders"), ("/api/v1/coupons", "ListCoupons"),
+                     ("/api/v1/orders/{orderId}/payments", "ListOrderPayments"),
+                 })
+        {
+            var get = paths.GetProperty(path).GetProperty("get");
+            Assert.Equal(operationId, get.GetProperty("operationId").GetString());
+            Assert.False(string.IsNullOrEmpty(get.GetProperty("summary").GetString()));
+        }
+    }
+
     private async Task<List<long>> OpenCouponIdsAsync() =>
         (await AllCouponsAsync(open: true)).Select(c => c.CouponId).ToList();
 
