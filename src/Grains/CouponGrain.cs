@@ -10,10 +10,12 @@ namespace ECommerce.Grains;
 [Reentrant]
 public sealed class CouponGrain(
     [PersistentState("coupon", GrainStorage.Name)] IPersistentState<CouponState> state,
+    [PersistentState("coupon-queue-gate", GrainStorage.Name)] IPersistentState<QueueGateState> queueGate,
     IOptions<GroupCommitOptions> groupCommit,
     TimeProvider timeProvider) : Grain, ICouponGrain
 {
     private GroupCommit<CouponState> _commit = null!;
+    private QueueGate _queueGate = null!;
 
     private long CouponId => this.GetPrimaryKeyLong();
 
@@ -22,6 +24,8 @@ public sealed class CouponGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _commit = new GroupCommit<CouponState>(state, GrainContext, groupCommit.Value);
+        _queueGate = new QueueGate(queueGate, GrainContext, groupCommit.Value, GrainFactory,
+            new QueueTarget(QueueKind.Coupons, CouponId));
         return Task.CompletedTask;
     }
 
@@ -54,10 +58,13 @@ public sealed class CouponGrain(
         await _commit.WhenReadyAsync();
         // A refusal (sold out, already issued, expired) costs no call to the user.
         _ = Existing().Issue(userId, Now);
+        // Behind a waiting room: the caller's admitted Queue-Token, checked before the user is touched.
+        var passedQueue = await _queueGate.PassAsync(userId);
         // USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
         await GrainFactory.GetGrain<IUserGrain>(userId).AddCouponAsync(CouponId);
         await _commit.WhenReadyAsync();
         // Decided again: other calls ran during the await. Check and change happen here, with no await between.
+        _queueGate.EnsurePassed(passedQueue);
         var change = Existing().Issue(userId, Now);
         await _commit.CommitAsync(change.State);
         return ToView(change.State, change.Record!);
@@ -89,6 +96,16 @@ public sealed class CouponGrain(
         if (_commit.State.Exists)
         {
             await ApplyAsync(_commit.State.Release(orderId));
+        }
+    }
+
+    public async Task SetQueueGateAsync(bool on)
+    {
+        await _commit.WhenReadyAsync();
+        if (on || _commit.State.Exists)
+        {
+            _ = Existing();
+            await _queueGate.SetAsync(on);
         }
     }
 

@@ -20,7 +20,7 @@ public sealed record UserCouponView(long CouponId, long UserId, string Name, lon
 
 /// <summary>A first-come coupon, keyed by coupon id; owns its user_coupon rows. Calls only
 /// <see cref="IUserGrain.AddCouponAsync"/>.</summary>
-public interface ICouponGrain : IGrainWithIntegerKey
+public interface ICouponGrain : IGrainWithIntegerKey, IQueueGatedGrain
 {
     /// <summary>discount 1..1,000,000,000, quantity 1..1,000,000, expiry in the future; idempotent for the same data.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED, COUPON_ALREADY_EXISTS (other data).</exception>

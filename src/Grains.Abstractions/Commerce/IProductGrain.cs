@@ -9,7 +9,7 @@ public sealed record ProductSnapshot(long ProductId, string Name, long Price, in
 public sealed record ReservedLine(long ProductId, string Name, long UnitPrice, int Quantity);
 
 /// <summary>A product and its stock, keyed by product id. Calls no other grain.</summary>
-public interface IProductGrain : IGrainWithIntegerKey
+public interface IProductGrain : IGrainWithIntegerKey, IQueueGatedGrain
 {
     /// <summary>Creates the product (price 0..1,000,000,000, stock 0..1,000,000); idempotent for the same data.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED, PRODUCT_ALREADY_EXISTS (other data).</exception>
