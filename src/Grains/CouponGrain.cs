@@ -56,10 +56,10 @@ public sealed class CouponGrain(
     public async Task<UserCouponView> IssueAsync(long userId)
     {
         await _commit.WhenReadyAsync();
+        // Behind a waiting room nothing is answered without the caller's admitted Queue-Token (checked first).
+        var passedQueue = await _queueGate.PassAsync(userId);
         // A refusal (sold out, already issued, expired) costs no call to the user.
         _ = Existing().Issue(userId, Now);
-        // Behind a waiting room: the caller's admitted Queue-Token, checked before the user is touched.
-        var passedQueue = await _queueGate.PassAsync(userId);
         // USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
         await GrainFactory.GetGrain<IUserGrain>(userId).AddCouponAsync(CouponId);
         await _commit.WhenReadyAsync();
