@@ -45,6 +45,30 @@ public abstract class WaitingRoomTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task WithoutATokenEveryRoomEndpointIsUnauthenticatedAndSwaggerListsThem()
+    {
+        var coupon = await _api.CreateCouponAsync(1_000, 10);
+        var path = $"/api/v1/admin/queues/coupons/{coupon.CouponId}";
+        foreach (var request in new[]
+                 {
+                     new HttpRequestMessage(HttpMethod.Put, path) { Content = System.Net.Http.Json.JsonContent.Create(new { admitPerInterval = 1, interval = 1, admissionWindow = 60 }) },
+                     new HttpRequestMessage(HttpMethod.Get, path),
+                     new HttpRequestMessage(HttpMethod.Delete, path),
+                     new HttpRequestMessage(HttpMethod.Post, $"/api/v1/queues/coupons/{coupon.CouponId}/tokens"),
+                     new HttpRequestMessage(HttpMethod.Get, $"/api/v1/queues/coupons/{coupon.CouponId}/tokens/abc"),
+                 })
+        {
+            await Problems.AssertAsync(await _api.Http.SendAsync(request), HttpStatusCode.Unauthorized, "UNAUTHENTICATED");
+        }
+
+        var document = await _api.Http.GetAsync("/swagger/v1/swagger.json");
+        Assert.Equal(HttpStatusCode.OK, document.StatusCode);
+        var paths = System.Text.Json.JsonDocument.Parse(await document.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        Assert.True(paths.TryGetProperty("/api/v1/admin/queues/{kind}/{id}", out _));
+        Assert.True(paths.TryGetProperty("/api/v1/queues/{kind}/{id}/tokens/{token}", out _));
+    }
+
+    [StorageFact]
     public async Task ACouponBehindARoomIssuesOnlyWithTheUsersAdmittedTokenUntilTheRoomIsRemoved()
     {
         var first = await _api.CreateUserAsync();
