@@ -11,6 +11,7 @@ namespace ECommerce.Grains;
 [Reentrant]
 public sealed partial class CouponGrain(
     [PersistentState("coupon", GrainStorage.Name)] IPersistentState<CouponState> state,
+    [PersistentState("coupon-queue-gate", GrainStorage.Name)] IPersistentState<QueueGateState> queueGate,
     IOptions<GroupCommitOptions> groupCommit,
     TimeProvider timeProvider,
     ILogger<CouponGrain> logger) : Grain, ICouponGrain
@@ -18,6 +19,7 @@ public sealed partial class CouponGrain(
     private readonly ILogger _logger = logger;
 
     private GroupCommit<CouponState> _commit = null!;
+    private QueueGate _queueGate = null!;
 
     private long CouponId => this.GetPrimaryKeyLong();
 
@@ -32,6 +34,8 @@ public sealed partial class CouponGrain(
             _ = TellDirectoryAsync(_commit.State);
         }
 
+        _queueGate = new QueueGate(queueGate, GrainContext, groupCommit.Value, GrainFactory,
+            new QueueTarget(QueueKind.Coupons, CouponId));
         return Task.CompletedTask;
     }
 
@@ -65,12 +69,15 @@ public sealed partial class CouponGrain(
     public async Task<UserCouponView> IssueAsync(long userId)
     {
         await _commit.WhenReadyAsync();
+        // Behind a waiting room nothing is answered without the caller's admitted Queue-Token (checked first).
+        var passedQueue = await _queueGate.PassAsync(userId);
         // A refusal (sold out, already issued, expired) costs no call to the user.
         _ = Existing().Issue(userId, Now);
         // USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
         await GrainFactory.GetGrain<IUserGrain>(userId).AddCouponAsync(CouponId);
         await _commit.WhenReadyAsync();
         // Decided again: other calls ran during the await. Check and change happen here, with no await between.
+        _queueGate.EnsurePassed(passedQueue);
         var change = Existing().Issue(userId, Now);
         await _commit.CommitAsync(change.State);
         if (change.State.Remaining == 0)
@@ -129,6 +136,16 @@ public sealed partial class CouponGrain(
 
     private CouponListing ToListing(CouponState coupon) =>
         new(CouponId, coupon.Name, coupon.DiscountAmount, coupon.TotalQuantity, coupon.ExpiresAt, coupon.Remaining <= 0);
+
+    public async Task SetQueueGateAsync(bool on)
+    {
+        await _commit.WhenReadyAsync();
+        if (on || _commit.State.Exists)
+        {
+            _ = Existing();
+            await _queueGate.SetAsync(on);
+        }
+    }
 
     private Task ApplyAsync(CouponChange change) =>
         change.Record is null ? _commit.WhenDurableAsync() : _commit.CommitAsync(change.State);

@@ -10,10 +10,12 @@ namespace ECommerce.Grains;
 [Reentrant]
 public sealed class ProductGrain(
     [PersistentState("product", GrainStorage.Name)] IPersistentState<ProductState> state,
+    [PersistentState("product-queue-gate", GrainStorage.Name)] IPersistentState<QueueGateState> queueGate,
     IOptions<GroupCommitOptions> groupCommit,
     TimeProvider timeProvider) : Grain, IProductGrain
 {
     private GroupCommit<ProductState> _commit = null!;
+    private QueueGate _queueGate = null!;
 
     private long ProductId => this.GetPrimaryKeyLong();
 
@@ -22,6 +24,8 @@ public sealed class ProductGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _commit = new GroupCommit<ProductState>(state, GrainContext, groupCommit.Value);
+        _queueGate = new QueueGate(queueGate, GrainContext, groupCommit.Value, GrainFactory,
+            new QueueTarget(QueueKind.Products, ProductId));
         return Task.CompletedTask;
     }
 
@@ -63,6 +67,15 @@ public sealed class ProductGrain(
     public async Task<ReservedLine> ReserveAsync(long orderId, int quantity)
     {
         await _commit.WhenReadyAsync();
+        // Behind a waiting room a new hold needs the order's user's admitted Queue-Token; a repeat of a held order
+        // passes (it takes nothing more).
+        var passedQueue = !Existing().Reservations.ContainsKey(orderId) && await _queueGate.PassAsync(userId: null);
+        await _commit.WhenReadyAsync();
+        if (!_commit.State.Reservations.ContainsKey(orderId))
+        {
+            _queueGate.EnsurePassed(passedQueue);
+        }
+
         var change = Existing().Reserve(orderId, quantity, Now);
         var product = change.State;
         var line = new ReservedLine(ProductId, product.Name, product.Price, product.Reservations[orderId]);
@@ -83,6 +96,16 @@ public sealed class ProductGrain(
     {
         await _commit.WhenReadyAsync();
         await ApplyAsync(Existing().Confirm(orderId, Now));
+    }
+
+    public async Task SetQueueGateAsync(bool on)
+    {
+        await _commit.WhenReadyAsync();
+        if (on || _commit.State.Exists)
+        {
+            _ = Existing();
+            await _queueGate.SetAsync(on);
+        }
     }
 
     private Task ApplyAsync(ProductChange change) =>

@@ -108,10 +108,20 @@ internal sealed class ApiClient : IDisposable
             : throw new UnexpectedResponseException($"POST /api/v1/auth/token as {email}", answer);
     }
 
+    /// <summary>Any method, with extra request headers (e.g. a waiting room's Queue-Token).</summary>
+    public Task<ApiResponse> SendWithHeadersAsync(HttpMethod method, string path, object? body, IReadOnlyDictionary<string, string> headers,
+        string? step = null, CancellationToken cancellationToken = default, long? asUser = null) =>
+        SendAsync(method, path, body is null ? null : JsonSerializer.Serialize(body, JsonDefaults.Web), step, asUser, cancellationToken, headers);
+
     private async Task<ApiResponse> SendAsync(HttpMethod method, string path, string? json, string? step, long? asUser,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? headers = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            request.Headers.Add(name, value);
+        }
+
         if (json is not null)
         {
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");

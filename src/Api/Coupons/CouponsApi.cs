@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ECommerce.Api.Errors;
 using ECommerce.Api.Identity;
+using ECommerce.Api.Queues;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -82,7 +83,7 @@ public static class CouponsApi
         /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
     /// themselves only.</summary>
     public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem, ProblemHttpResult>> IssueCouponAsync(
-        long couponId, IssueCouponRequest request, IGrainFactory grains, ClaimsPrincipal caller)
+        long couponId, IssueCouponRequest request, IGrainFactory grains, ClaimsPrincipal caller, HttpContext http)
     {
         var validation = new RequestValidation().Id(couponId, "couponId").Id(request.UserId, "userId");
         if (!validation.IsValid)
@@ -95,6 +96,8 @@ public static class CouponsApi
             return Caller.Forbidden(request.UserId.Value);
         }
 
+        // Behind a waiting room the coupon grain asks for the Queue-Token header (QUEUE_TOKEN_REQUIRED, 403).
+        http.AttachQueueToken(request.UserId.Value);
         var issued = await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(request.UserId!.Value);
         return TypedResults.Created($"/api/v1/users/{issued.UserId}/coupons", IssuedCouponResponse.From(issued));
     }

@@ -56,6 +56,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     {
         ErrorKind.Validation => StatusCodes.Status400BadRequest,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         _ => StatusCodes.Status409Conflict,
     };
 
@@ -63,6 +64,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     {
         ErrorKind.Validation => "The request is invalid.",
         ErrorKind.NotFound => "The resource does not exist.",
+        ErrorKind.Forbidden => "The request is not allowed now.",
         _ => "The request conflicts with the current state.",
     };
 }

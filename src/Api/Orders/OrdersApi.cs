@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ECommerce.Api.Errors;
 using ECommerce.Api.Identity;
 using ECommerce.Api.Idempotency;
+using ECommerce.Api.Queues;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -45,6 +46,8 @@ public static class OrdersApi
             return Caller.Forbidden(request.UserId.Value);
         }
 
+        // Behind a waiting room a product's stock grain asks for the Queue-Token header (QUEUE_TOKEN_REQUIRED, 403).
+        http.AttachQueueToken(request.UserId.Value);
         var items = request.Items!.Select(i => new OrderItemRequest(i!.ProductId!.Value, (int)i.Quantity!.Value)).ToList();
         var result = await IdempotentRequest.RunAsync(http, grains, "order", idempotencyKey,
             new { request.UserId, items, request.CouponId }, IdSequences.Order, StatusCodes.Status201Created,

@@ -6,6 +6,8 @@ public enum ErrorKind
     Validation,
     NotFound,
     Conflict,
+    /// <summary>403: the caller may not do this now (e.g. no admitted waiting-room token).</summary>
+    Forbidden,
 }
 
 /// <summary>A broken business rule. <see cref="Code"/> is stable and machine-readable; it crosses the grain boundary unchanged.</summary>
@@ -45,6 +47,12 @@ public static class DomainErrors
     public const string OrderNotPayable = "ORDER_NOT_PAYABLE";
     public const string OrderNotCancellable = "ORDER_NOT_CANCELLABLE";
 
+    // Waiting room (issue 14 point 5).
+    public const string QueueNotFound = "QUEUE_NOT_FOUND";
+    public const string QueueTokenNotFound = "QUEUE_TOKEN_NOT_FOUND";
+    public const string QueueFull = "QUEUE_FULL";
+    public const string QueueTokenRequired = "QUEUE_TOKEN_REQUIRED";
+
     public static DomainException Validation(string message) => new(ValidationFailed, message, ErrorKind.Validation);
 
     public static DomainException InvalidAmountOf(long amount, long min, long max) =>
@@ -54,4 +62,6 @@ public static class DomainErrors
         new(code, $"{what} {key} does not exist.", ErrorKind.NotFound);
 
     public static DomainException Conflict(string code, string message) => new(code, message, ErrorKind.Conflict);
+
+    public static DomainException Forbidden(string code, string message) => new(code, message, ErrorKind.Forbidden);
 }

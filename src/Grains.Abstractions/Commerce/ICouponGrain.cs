@@ -19,8 +19,8 @@ public sealed record UserCouponView(long CouponId, long UserId, string Name, lon
     UserCouponStatus Status, DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt, long? OrderId);
 
 /// <summary>A first-come coupon, keyed by coupon id; owns its user_coupon rows. Calls only
-/// <see cref="IUserGrain.AddCouponAsync"/>.</summary>
-public interface ICouponGrain : IGrainWithIntegerKey
+/// <see cref="IUserGrain.AddCouponAsync"/>, and <see cref="IQueueGrain.CheckPassAsync"/> while behind a waiting room.</summary>
+public interface ICouponGrain : IGrainWithIntegerKey, IQueueGatedGrain
 {
     /// <summary>discount 1..1,000,000,000, quantity 1..1,000,000, expiry in the future; idempotent for the same data.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED, COUPON_ALREADY_EXISTS (other data).</exception>
@@ -31,7 +31,7 @@ public interface ICouponGrain : IGrainWithIntegerKey
 
     /// <summary>Issues one coupon to the user, first come first served: never more than the total, one per user.</summary>
     /// <exception cref="DomainException">COUPON_NOT_FOUND, USER_NOT_FOUND, COUPON_EXPIRED, COUPON_ALREADY_ISSUED,
-    /// COUPON_SOLD_OUT.</exception>
+    /// COUPON_SOLD_OUT; QUEUE_TOKEN_REQUIRED behind a waiting room without the user's admitted token (<see cref="QueuePass"/>).</exception>
     Task<UserCouponView> IssueAsync(long userId);
 
     /// <returns>null when the coupon was never issued to the user.</returns>

@@ -8,8 +8,9 @@ public sealed record ProductSnapshot(long ProductId, string Name, long Price, in
 [GenerateSerializer, Immutable]
 public sealed record ReservedLine(long ProductId, string Name, long UnitPrice, int Quantity);
 
-/// <summary>A product and its stock, keyed by product id. Calls no other grain.</summary>
-public interface IProductGrain : IGrainWithIntegerKey
+/// <summary>A product and its stock, keyed by product id. Calls no other grain but
+/// <see cref="IQueueGrain.CheckPassAsync"/>, for a new hold while behind a waiting room.</summary>
+public interface IProductGrain : IGrainWithIntegerKey, IQueueGatedGrain
 {
     /// <summary>Creates the product (price 0..1,000,000,000, stock 0..1,000,000); idempotent for the same data.</summary>
     /// <exception cref="DomainException">VALIDATION_FAILED, PRODUCT_ALREADY_EXISTS (other data).</exception>
@@ -24,7 +25,8 @@ public interface IProductGrain : IGrainWithIntegerKey
 
     /// <summary>Takes <paramref name="quantity"/> units out of stock for the order; a repeat for the same order returns
     /// the open reservation without taking more.</summary>
-    /// <exception cref="DomainException">PRODUCT_NOT_FOUND, STOCK_INSUFFICIENT, VALIDATION_FAILED.</exception>
+    /// <exception cref="DomainException">PRODUCT_NOT_FOUND, STOCK_INSUFFICIENT, VALIDATION_FAILED; QUEUE_TOKEN_REQUIRED
+    /// behind a waiting room without the order's user's admitted token (<see cref="QueuePass"/>).</exception>
     Task<ReservedLine> ReserveAsync(long orderId, int quantity);
 
     /// <summary>Puts the order's reserved units back; a no-op when the order holds no open reservation.</summary>
