@@ -11,9 +11,10 @@ namespace ECommerce.Grains;
 public sealed class ProductGrain(
     [PersistentState("product", GrainStorage.Name)] IPersistentState<ProductState> state,
     IOptions<GroupCommitOptions> groupCommit,
-    TimeProvider timeProvider) : Grain, IProductGrain
+    TimeProvider timeProvider) : Grain, IProductGrain, IIncomingGrainCallFilter
 {
     private GroupCommit<ProductState> _commit = null!;
+    private CatalogListing _listing = null!;
 
     private long ProductId => this.GetPrimaryKeyLong();
 
@@ -22,6 +23,7 @@ public sealed class ProductGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _commit = new GroupCommit<ProductState>(state, GrainContext, groupCommit.Value);
+        _listing = new CatalogListing(GrainFactory, Listing, _commit.WhenDurableAsync, timeProvider);
         return Task.CompletedTask;
     }
 
@@ -95,4 +97,26 @@ public sealed class ProductGrain(
 
     private ProductSnapshot ToSnapshot(ProductState product) =>
         new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt);
+
+    // The search index: after every call, the catalog hears of this product when what it lists changed (creation, an
+    // option going out of stock or coming back), off the caller's path; see CatalogListing.
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            _listing.Check();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _listing.Stop();
+        return Task.CompletedTask;
+    }
+
+    private CatalogItem? Listing() => _commit.State.Exists ? CatalogItem.From(ToSnapshot(_commit.State)) : null;
 }
