@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Grains;
@@ -92,7 +93,7 @@ public sealed record CatalogState
         CatalogSort sort) => sort switch
     {
         CatalogSort.Name => matches
-            .OrderBy(m => m.Item.Name, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(m => m.Item.Name.Normalize(NormalizationForm.FormKC), StringComparer.OrdinalIgnoreCase)
             .ThenBy(m => m.Item.Name, StringComparer.Ordinal)
             .ThenBy(m => m.Item.ProductId),
         CatalogSort.Price => matches.OrderBy(m => m.Price ?? long.MaxValue).ThenBy(m => m.Item.ProductId),

@@ -58,7 +58,7 @@ public enum CatalogSort
 {
     /// <summary>By product id, ascending: the order before sorting existed, and the default.</summary>
     Id,
-    /// <summary>By name, ordinal and case-insensitive (Hangul syllables thus in dictionary order).</summary>
+    /// <summary>By name, NFKC-normalised, ordinal and case-insensitive (Hangul syllables thus in dictionary order).</summary>
     Name,
     /// <summary>By the product's matching price (its lowest option price that passes the filters), ascending.</summary>
     Price,
