@@ -58,7 +58,7 @@ public sealed record CatalogState
         foreach (var item in candidates)
         {
             long? price = null;
-            foreach (var option in item.Options)
+            foreach (var option in item.Options ?? [])
             {
                 if ((!inStockOnly || option.InStock) && option.Price >= (query.MinPrice ?? 0)
                     && option.Price <= (query.MaxPrice ?? long.MaxValue) && (price is null || option.Price < price))

@@ -11,30 +11,25 @@ public sealed record CatalogOption(long OptionId, string Name, long Price, int S
 
 /// <summary>What the catalog lists of a product: its name (searched by word), its options (filtered by price and
 /// stock) and when it was created (for <see cref="CatalogSort.Newest"/>).</summary>
+/// <remarks>Stored in the catalog's state: Orleans keeps a record's primary-constructor parameters and its [Id]
+/// properties as two layers, so <see cref="ProductId"/> and <see cref="Name"/> stay the primary constructor (as
+/// before options, when a third parameter held the single price, which old states still carry and loading skips) and
+/// what came with options are properties.</remarks>
 [GenerateSerializer, Immutable]
-public sealed record CatalogItem
+public sealed record CatalogItem(long ProductId, string Name)
 {
     public CatalogItem(long productId, string name, IReadOnlyList<CatalogOption> options, DateTimeOffset createdAt)
+        : this(productId, name)
     {
-        ProductId = productId;
-        Name = name;
         Options = options;
         CreatedAt = createdAt;
     }
 
+    /// <summary>Empty (or null, as loaded) only for an item stored before options, until its product reports again.</summary>
     [Id(0)]
-    public long ProductId { get; init; }
+    public IReadOnlyList<CatalogOption> Options { get; init; } = [];
 
     [Id(1)]
-    public string Name { get; init; }
-
-    // Id 2 held the single price of a product before options; never reuse it (stored catalogs may still carry it).
-
-    /// <summary>Empty only for an item stored before options, until its product reports again.</summary>
-    [Id(3)]
-    public IReadOnlyList<CatalogOption> Options { get; init; }
-
-    [Id(4)]
     public DateTimeOffset CreatedAt { get; init; }
 
     /// <summary>The one mapping from a product to its listing. Today a product is its own single option, whose id is
