@@ -10,6 +10,7 @@ internal static class ScenarioCatalog
         ["top-products"] = () => new TopProductsScenario(),
         ["full-flow"] = () => new FullFlowScenario(),
         ["flash-sale"] = () => new FlashSaleScenario(),
+        ["search"] = () => new SearchScenario(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
