@@ -40,12 +40,26 @@ public sealed record CatalogItem(long ProductId, string Name)
 
     /// <summary>Whether the catalog would list both the same way: same name, creation time and options, each with the
     /// same price and the same in-stock flag (a stock that moved but stayed above 0 changes nothing listed).</summary>
-    public bool ListsLike(CatalogItem other) =>
-        ProductId == other.ProductId && Name == other.Name && CreatedAt == other.CreatedAt
-        && (Options ?? []).Count == (other.Options ?? []).Count
-        && (Options ?? []).Zip(other.Options ?? []).All(pair =>
-            pair.First.OptionId == pair.Second.OptionId && pair.First.Name == pair.Second.Name
-            && pair.First.Price == pair.Second.Price && pair.First.InStock == pair.Second.InStock);
+    public bool ListsLike(CatalogItem other)
+    {
+        // Runs after every call to a product (see ProductGrain), so a plain loop rather than LINQ.
+        IReadOnlyList<CatalogOption> mine = Options ?? [], theirs = other.Options ?? [];
+        if (ProductId != other.ProductId || Name != other.Name || CreatedAt != other.CreatedAt || mine.Count != theirs.Count)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < mine.Count; i++)
+        {
+            if (mine[i].OptionId != theirs[i].OptionId || mine[i].Name != theirs[i].Name || mine[i].Price != theirs[i].Price
+                || mine[i].InStock != theirs[i].InStock)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>The order of a search's results; every order ends on the product id, so pages never overlap.</summary>
