@@ -65,14 +65,14 @@ internal sealed record BenchOptions
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale,
-                                    waiting-room (default all)
+                                    waiting-room, search (default all)
           --url <base url>[,<url>...] run against running backends, e.g. http://127.0.0.1:5000 (no /api/v1); with several
                                     (nodes of one cluster), user i goes to URL i mod count
           --start sqlite|postgres|mysql
                                     start the built src/Api on 127.0.0.1 with a fresh database, stop it at the end
           --target project|baseline|both
                                     baseline: the seeds' SELECT ... FOR UPDATE server, on PostgreSQL; both: each in turn, with ratios
-          --users N                 users (operations for wallet-charge-use, reads for top-products)
+          --users N                 users (operations for wallet-charge-use, reads for top-products and search)
           --stock S                 coupon quantity / product stock where the scenario has one
           --concurrency C           requests in flight at once (default: min(N, 100); flash-sale min(N, 256))
           --json <file>             write the results as JSON

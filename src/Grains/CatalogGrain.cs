@@ -10,7 +10,17 @@ public sealed class CatalogGrain([PersistentState("catalog", GrainStorage.Name)]
 
     public async Task AddAsync(CatalogItem item)
     {
-        if (_state.State.Items.TryGetValue(item.ProductId, out var known) && known == item)
+        if (_state.State.Items.ContainsKey(item.ProductId))
+        {
+            return;
+        }
+
+        await _state.CommitAsync(_state.State.Add(item), GrainContext);
+    }
+
+    public async Task UpdateAsync(CatalogItem item)
+    {
+        if (_state.State.Items.TryGetValue(item.ProductId, out var known) && known.ListsLike(item))
         {
             return;
         }

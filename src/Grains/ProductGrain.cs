@@ -12,10 +12,11 @@ public sealed class ProductGrain(
     [PersistentState("product", GrainStorage.Name)] IPersistentState<ProductState> state,
     [PersistentState("product-queue-gate", GrainStorage.Name)] IPersistentState<QueueGateState> queueGate,
     IOptions<GroupCommitOptions> groupCommit,
-    TimeProvider timeProvider) : Grain, IProductGrain
+    TimeProvider timeProvider) : Grain, IProductGrain, IIncomingGrainCallFilter
 {
     private GroupCommit<ProductState> _commit = null!;
     private QueueGate _queueGate = null!;
+    private CatalogListing _listing = null!;
 
     private long ProductId => this.GetPrimaryKeyLong();
 
@@ -26,6 +27,7 @@ public sealed class ProductGrain(
         _commit = new GroupCommit<ProductState>(state, GrainContext, groupCommit.Value);
         _queueGate = new QueueGate(queueGate, GrainContext, groupCommit.Value, GrainFactory,
             new QueueTarget(QueueKind.Products, ProductId));
+        _listing = new CatalogListing(GrainFactory, Listing, _commit.WhenDurableAsync, timeProvider);
         return Task.CompletedTask;
     }
 
@@ -118,4 +120,26 @@ public sealed class ProductGrain(
 
     private ProductSnapshot ToSnapshot(ProductState product) =>
         new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt);
+
+    // The search index: after every call, the catalog hears of this product when what it lists changed (creation, an
+    // option going out of stock or coming back), off the caller's path; see CatalogListing.
+    async Task IIncomingGrainCallFilter.Invoke(IIncomingGrainCallContext context)
+    {
+        try
+        {
+            await context.Invoke();
+        }
+        finally
+        {
+            _listing.Check();
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _listing.Stop();
+        return Task.CompletedTask;
+    }
+
+    private CatalogItem? Listing() => _commit.State.Exists ? CatalogItem.From(ToSnapshot(_commit.State)) : null;
 }

@@ -11,6 +11,7 @@ internal static class ScenarioCatalog
         ["full-flow"] = () => new FullFlowScenario(),
         ["flash-sale"] = () => new FlashSaleScenario(),
         ["waiting-room"] = () => new WaitingRoomScenario(),
+        ["search"] = () => new SearchScenario(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];

@@ -9,7 +9,7 @@ internal static class ProductCreation
     public static async Task<ProductSnapshot> CreateAsync(IGrainFactory grains, long productId, string name, long price, int stock)
     {
         var product = await grains.GetGrain<IProductGrain>(productId).CreateAsync(name, price, stock);
-        await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddAsync(new CatalogItem(productId, product.Name, product.Price));
+        await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddAsync(CatalogItem.From(product));
         return product;
     }
 }

@@ -13,7 +13,9 @@ public static class ProductsApi
         group.MapPost("", CreateProductAsync).RequireAuthorization(AuthPolicies.Admin)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden);
-        group.MapGet("", ListProductsAsync).AllowAnonymous();
+        group.MapGet("", ListProductsAsync).AllowAnonymous()
+            .WithName("SearchProducts")
+            .WithSummary("Searches and lists products from the in-memory index: q (name words or word starts), minPrice, maxPrice and inStock over options, sort (name, price, -price, newest), page, size.");
         group.MapGet("/top", GetTopProductsAsync).ProducesProblem(StatusCodes.Status400BadRequest).AllowAnonymous();
         group.MapGet("/{productId}", GetProductAsync).ProducesProblem(StatusCodes.Status404NotFound).AllowAnonymous();
         group.MapPost("/{productId}/stock", AdjustStockAsync)
@@ -42,16 +44,38 @@ public static class ProductsApi
         return TypedResults.Created($"/api/v1/products/{productId}", ProductResponse.From(product));
     }
 
-    /// <summary>Names and prices come from the catalog; stock is live, from each product.</summary>
-    public static async Task<Ok<ProductPageResponse>> ListProductsAsync(IGrainFactory grains, int? page, int? size,
-        string? q, long? minPrice, long? maxPrice)
+    /// <summary>Search and listing, answered from the catalog's in-memory word index: <paramref name="q"/> keeps products
+    /// whose name has, for each query word, a word equal to it or starting with it (case-insensitive, split at spaces
+    /// and punctuation, Korean included); the price range and <paramref name="inStock"/>=true apply to options;
+    /// <paramref name="sort"/> is name, price, -price or newest (default: by product id). Names and prices come from the
+    /// catalog; stock is live, from each product. An unknown sort or a bad range is a VALIDATION_FAILED.</summary>
+    public static async Task<Results<Ok<ProductPageResponse>, ValidationProblem>> ListProductsAsync(IGrainFactory grains,
+        int? page, int? size, string? q, long? minPrice, long? maxPrice, bool? inStock, string? sort)
     {
-        var found = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key)
-            .SearchAsync(new CatalogQuery(page ?? 1, size ?? 20, string.IsNullOrWhiteSpace(q) ? null : q, minPrice, maxPrice));
+        var sortBy = ParseSort(sort);
+        var validation = new RequestValidation()
+            .Check(sortBy is not null, "sort", "sort must be one of name, price, -price, newest.");
+        if (!validation.IsValid)
+        {
+            return validation.ToProblem();
+        }
+
+        var found = await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).SearchAsync(new CatalogQuery(page ?? 1,
+            size ?? 20, string.IsNullOrWhiteSpace(q) ? null : q, minPrice, maxPrice, inStock, sortBy!.Value));
         var products = await Task.WhenAll(found.Items.Select(item => grains.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
         return TypedResults.Ok(new ProductPageResponse(products.Select(ProductResponse.From).ToList(), found.Page,
             found.Size, found.Total));
     }
+
+    private static CatalogSort? ParseSort(string? sort) => sort switch
+    {
+        null or "" => CatalogSort.Id,
+        "name" => CatalogSort.Name,
+        "price" => CatalogSort.Price,
+        "-price" => CatalogSort.PriceDescending,
+        "newest" => CatalogSort.Newest,
+        _ => null,
+    };
 
     /// <summary>Best sellers over the last <paramref name="days"/> business days (1..30, default 3), at most
     /// <paramref name="limit"/> (1..50, default 5); out of range is a VALIDATION_FAILED from the ranking grain.</summary>

@@ -112,6 +112,10 @@ public sealed class ApiClient
     public async Task<ProductPageResponse> ListProductsAsync(int size) =>
         await ReadAsync<ProductPageResponse>(await GetAsync($"/api/v1/products?size={size}"), HttpStatusCode.OK);
 
+    /// <summary>GET /api/v1/products with <paramref name="query"/> as the query string (without the '?').</summary>
+    public async Task<ProductPageResponse> SearchProductsAsync(string query) =>
+        await ReadAsync<ProductPageResponse>(await GetAsync($"/api/v1/products?{query}"), HttpStatusCode.OK);
+
     public Task<HttpResponseMessage> CreateCouponRawAsync(long discountAmount, int totalQuantity, DateTimeOffset expiresAt) =>
         PostAsync("/api/v1/coupons", new { name = "Coupon", discountAmount, totalQuantity, expiresAt });
 

@@ -174,12 +174,12 @@ public abstract class CommerceFlowTests(CommerceClusterFixture fixture)
         var productId = await _grains.NextIdAsync(IdSequences.Product);
         var product = await _grains.GetGrain<IProductGrain>(productId).CreateAsync(name, 12_345, 3);
         var catalog = _grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key);
-        await catalog.AddAsync(new CatalogItem(productId, product.Name, product.Price));
-        await catalog.AddAsync(new CatalogItem(productId, product.Name, product.Price));
+        await catalog.AddAsync(CatalogItem.From(product));
+        await catalog.AddAsync(CatalogItem.From(product));
 
         var page = await catalog.SearchAsync(new CatalogQuery(Query: name.ToUpperInvariant()));
 
-        Assert.Equal([(productId, name, 12_345L)], page.Items.Select(i => (i.ProductId, i.Name, i.Price)));
+        Assert.Equal([(productId, name, 12_345L)], page.Items.Select(i => (i.ProductId, i.Name, i.Options.Single().Price)));
         Assert.Equal((1, 1, 20), (page.Total, page.Page, page.Size));
         Assert.Equal(DomainErrors.ValidationFailed, await OutcomeAsync(() => catalog.SearchAsync(new CatalogQuery(Size: 0))));
         Assert.Equal(DomainErrors.ProductAlreadyExists,

@@ -49,7 +49,7 @@ public abstract class RestartTests(StorageProvider provider)
 
             buyer = await grains.NewUserAsync(charge: 20_000);
             product = await grains.NewProductAsync(price: 4_000, stock: 10);
-            await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddAsync(new CatalogItem(product, "product" + product, 4_000));
+            await grains.GetGrain<ICatalogGrain>(ICatalogGrain.Key).AddAsync(CatalogItem.From(await grains.GetGrain<IProductGrain>(product).GetAsync()));
             (paidOrderId, _) = await grains.NewOrderAsync(buyer, [new(product, 2)]);
             await grains.GetGrain<IOrderGrain>(paidOrderId).PayAsync(buyer);
             paidOrder = await grains.GetGrain<IOrderGrain>(paidOrderId).GetAsync();

@@ -6,7 +6,10 @@ namespace ECommerce.Grains.Tests.Rules;
 public sealed class CatalogAndWireNameTests
 {
     private static readonly CatalogState Catalog = Enumerable.Range(1, 25)
-        .Aggregate(new CatalogState(), (catalog, i) => catalog.Add(new CatalogItem(i, i % 2 == 0 ? $"Blue mug {i}" : $"Red pen {i}", i * 1_000)));
+        .Aggregate(new CatalogState(), (catalog, i) => catalog.Add(Item(i, i % 2 == 0 ? $"Blue mug {i}" : $"Red pen {i}", i * 1_000)));
+
+    private static CatalogItem Item(long id, string name, long price) =>
+        new(id, name, [new CatalogOption(id, name, price, 1)], DateTimeOffset.UnixEpoch.AddMinutes(id));
 
     [Fact]
     public void PagesByProductIdAndCountsEveryMatch()
