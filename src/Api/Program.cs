@@ -1,4 +1,5 @@
 using ECommerce.Api.Admin;
+using ECommerce.Api.Cart;
 using ECommerce.Api.Coupons;
 using ECommerce.Api.DemoData;
 using ECommerce.Api.Errors;
@@ -38,6 +39,7 @@ app.MapUsersApi();
 app.MapProductsApi();
 app.MapCouponsApi();
 app.MapOrdersApi();
+app.MapCartApi();
 app.MapDeadLettersApi();
 app.MapHealth();
 app.MapRuntimeDashboard();

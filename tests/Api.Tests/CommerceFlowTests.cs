@@ -28,7 +28,8 @@ public abstract class CommerceFlowTests(ApiFactory factory)
         Assert.Equal("PENDING_PAYMENT", raw.GetProperty("status").GetString());
         var order = raw.Deserialize<OrderResponse>(ApiClient.Json)!;
         Assert.Equal(
-            [new OrderLineResponse(lamp.ProductId, "Lamp", 2, 12_000, 24_000), new OrderLineResponse(mug.ProductId, "Mug", 3, 3_500, 10_500)],
+            [new OrderLineResponse(lamp.ProductId, "Lamp", 2, 12_000, 24_000, lamp.ProductId, "default"),
+                new OrderLineResponse(mug.ProductId, "Mug", 3, 3_500, 10_500, mug.ProductId, "default")],
             order.Items);
         Assert.Equal((34_500, 5_000, 29_500, coupon.CouponId), (order.TotalPrice, order.DiscountAmount, order.PayAmount, order.CouponId));
         Assert.Equal((8, 2), ((await _api.GetProductAsync(lamp.ProductId)).Stock, (await _api.GetProductAsync(mug.ProductId)).Stock));

@@ -7,7 +7,7 @@ public sealed class ProductRulesTests
 {
     private static readonly DateTimeOffset Now = new(2025, 1, 1, 9, 0, 0, TimeSpan.Zero);
 
-    private static ProductState Product(int stock) => ProductState.Create("mouse", 25_000, stock, Now);
+    private static ProductState Product(int stock) => ProductState.Create(1, "mouse", 25_000, stock, Now);
 
     [Fact]
     public void ReservingTakesUnitsOutOfStockOncePerOrder()
@@ -60,6 +60,6 @@ public sealed class ProductRulesTests
     public void CreatingRejectsBlankNamesAndNegativeNumbers(string name, long price, int stock)
     {
         Assert.Equal(DomainErrors.ValidationFailed,
-            Assert.Throws<DomainException>(() => ProductState.Create(name, price, stock, Now)).Code);
+            Assert.Throws<DomainException>(() => ProductState.Create(1, name, price, stock, Now)).Code);
     }
 }
