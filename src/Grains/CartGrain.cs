@@ -1,11 +1,13 @@
 using ECommerce.Grains.Abstractions.Commerce;
+using ECommerce.Grains.Faults;
 using ECommerce.Grains.Persistence;
 
 namespace ECommerce.Grains;
 
 /// <summary>Non-reentrant: a checkout runs alone, and any call first finishes a checkout that a crash interrupted.</summary>
-public sealed class CartGrain([PersistentState("cart", GrainStorage.Name)] IPersistentState<CartState> state)
-    : Grain, ICartGrain
+public sealed class CartGrain(
+    [PersistentState("cart", GrainStorage.Name)] IPersistentState<CartState> state,
+    CrashPoints crashPoints) : Grain, ICartGrain
 {
     private readonly IPersistentState<CartState> _state = state;
 
@@ -62,6 +64,7 @@ public sealed class CartGrain([PersistentState("cart", GrainStorage.Name)] IPers
         await SettlePendingAsync();
         var started = _state.State.StartCheckout(orderId, couponId);
         await _state.CommitAsync(started, GrainContext);
+        crashPoints.Reach(CartCrashPoints.PendingStored);
         return await FinishAsync(started.Pending!);
     }
 
@@ -80,6 +83,7 @@ public sealed class CartGrain([PersistentState("cart", GrainStorage.Name)] IPers
             throw;
         }
 
+        crashPoints.Reach(CartCrashPoints.OrderCreated);
         await _state.CommitAsync(_state.State.CheckedOut(), GrainContext);
         return order;
     }
