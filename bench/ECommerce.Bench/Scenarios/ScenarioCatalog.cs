@@ -10,6 +10,7 @@ internal static class ScenarioCatalog
         ["top-products"] = () => new TopProductsScenario(),
         ["full-flow"] = () => new FullFlowScenario(),
         ["flash-sale"] = () => new FlashSaleScenario(),
+        ["cart-checkout"] = () => new CartCheckoutScenario(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];
