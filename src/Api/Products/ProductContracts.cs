@@ -21,6 +21,13 @@ public sealed record ProductResponse(long ProductId, string Name, long Price, in
     public static ProductResponse From(ProductSnapshot product) =>
         new(product.ProductId, product.Name, product.Price, product.Stock,
             product.Options.Select(o => new ProductOptionResponse(o.OptionId, o.Name, o.Price, o.Stock)).ToList());
+
+    /// <summary>By value, options included, so two answers about the same product compare equal.</summary>
+    public bool Equals(ProductResponse? other) =>
+        other is not null && (ProductId, Name, Price, Stock) == (other.ProductId, other.Name, other.Price, other.Stock)
+        && Options.SequenceEqual(other.Options);
+
+    public override int GetHashCode() => HashCode.Combine(ProductId, Name, Price, Stock, Options.Count);
 }
 
 public sealed record ProductPageResponse(IReadOnlyList<ProductResponse> Items, int Page, int Size, int Total);
@@ -32,4 +39,10 @@ public sealed record TopProductResponse(int Rank, long ProductId, string Name, l
 {
     public static TopProductResponse From(TopProduct top) => new(top.Rank, top.ProductId, top.Name, top.SalesCount,
         top.Options.Select(o => new TopProductOptionResponse(o.OptionId, o.Name, o.Quantity)).ToList());
+
+    public bool Equals(TopProductResponse? other) =>
+        other is not null && (Rank, ProductId, Name, SalesCount) == (other.Rank, other.ProductId, other.Name, other.SalesCount)
+        && Options.SequenceEqual(other.Options);
+
+    public override int GetHashCode() => HashCode.Combine(Rank, ProductId, Name, SalesCount);
 }
