@@ -27,6 +27,10 @@ export function post(path, body, step, token) {
   return http.post(`${BASE}${path}`, JSON.stringify(body), { headers: headers(token), tags: { step: step || 'setup' } });
 }
 
+export function put(path, body, step, token) {
+  return http.put(`${BASE}${path}`, JSON.stringify(body), { headers: headers(token), tags: { step: step || 'setup' } });
+}
+
 export function get(path, step, token) {
   return http.get(`${BASE}${path}`, { headers: headers(token), tags: { step: step || 'verify' } });
 }

@@ -1,4 +1,5 @@
 using ECommerce.Api.Admin;
+using ECommerce.Api.Cart;
 using ECommerce.Api.Coupons;
 using ECommerce.Api.DemoData;
 using ECommerce.Api.Errors;
@@ -41,6 +42,7 @@ app.MapCouponsApi();
 app.MapOrdersApi();
 app.MapUserOrdersApi();
 app.MapQueuesApi();
+app.MapCartApi();
 app.MapDeadLettersApi();
 app.MapHealth();
 app.MapRuntimeDashboard();

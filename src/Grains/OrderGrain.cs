@@ -113,7 +113,7 @@ public sealed partial class OrderGrain(
             var reserved = new List<ReservedLine>(intent.Requested.Count);
             foreach (var item in intent.Requested)
             {
-                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId).ReserveAsync(OrderId, item.Quantity));
+                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId).ReserveAsync(OrderId, item.Quantity, item.OptionId));
             }
 
             crashPoints.Reach(OrderCrashPoints.ProductsHeld);
@@ -180,10 +180,11 @@ public sealed partial class OrderGrain(
         var products = await Task.WhenAll(items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
         for (var i = 0; i < items.Count; i++)
         {
-            if (products[i].Stock < items[i].Quantity)
+            var option = products[i].Option(items[i].OptionId);
+            if (option.Stock < items[i].Quantity)
             {
                 throw DomainErrors.Conflict(DomainErrors.StockInsufficient,
-                    $"Product '{products[i].Name}' has {products[i].Stock} in stock, {items[i].Quantity} requested.");
+                    $"Product '{products[i].Name}' ({option.Name}) has {option.Stock} in stock, {items[i].Quantity} requested.");
             }
         }
     }
@@ -345,9 +346,10 @@ public sealed partial class OrderGrain(
                 $"The order could not be paid ({refused.Code}); it was cancelled and refunded.");
         }
 
-        foreach (var line in order.Lines)
+        // One confirmation per product covers all of its options in the order.
+        foreach (var productId in order.Lines.Select(l => l.ProductId).Distinct())
         {
-            await GrainFactory.GetGrain<IProductGrain>(line.ProductId).ConfirmAsync(OrderId);
+            await GrainFactory.GetGrain<IProductGrain>(productId).ConfirmAsync(OrderId);
         }
 
         crashPoints.Reach(OrderCrashPoints.StockConfirmed);
@@ -458,7 +460,7 @@ public sealed partial class OrderGrain(
 
     private async Task ReleaseHoldsAsync(IEnumerable<long> productIds, long? couponId)
     {
-        foreach (var productId in productIds)
+        foreach (var productId in productIds.Distinct())
         {
             await GrainFactory.GetGrain<IProductGrain>(productId).ReleaseAsync(OrderId);
         }

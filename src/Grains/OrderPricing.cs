@@ -24,9 +24,17 @@ public static class OrderPricing
             throw DomainErrors.Validation($"quantity must be 1..{IOrderGrain.MaxQuantity}.");
         }
 
-        if (items.Select(i => i.ProductId).Distinct().Count() != items.Count)
+        if (items.Any(i => i.OptionId < 0))
         {
-            throw DomainErrors.Validation("Each product may appear in one line only.");
+            throw DomainErrors.Validation("optionId must be positive when given.");
+        }
+
+        // An option appears in one line only; a line without optionId stands for its product's only option, so that
+        // product may not appear again.
+        if (items.Select(i => (i.ProductId, i.OptionId)).Distinct().Count() != items.Count
+            || items.Where(i => i.OptionId == 0).Any(i => items.Count(other => other.ProductId == i.ProductId) > 1))
+        {
+            throw DomainErrors.Validation("Each product option may appear in one line only.");
         }
     }
 
@@ -39,7 +47,8 @@ public static class OrderPricing
         }
 
         var lines = reserved
-            .Select(r => new OrderLine(r.ProductId, r.Name, r.Quantity, r.UnitPrice, checked(r.UnitPrice * r.Quantity)))
+            .Select(r => new OrderLine(r.ProductId, r.Name, r.Quantity, r.UnitPrice, checked(r.UnitPrice * r.Quantity), r.OptionId,
+                r.OptionName))
             .ToList();
         var total = lines.Sum(l => l.LineTotal);
         var discount = Math.Min(couponDiscount, total);

@@ -101,7 +101,8 @@ public sealed record OrderState
 
     public bool IsSameRequest(long userId, IReadOnlyList<OrderItemRequest> items, long? couponId) =>
         UserId == userId && CouponId == couponId
-        && Requested.Select(i => (i.ProductId, i.Quantity)).SequenceEqual(items.Select(i => (i.ProductId, i.Quantity)));
+        && Requested.Select(i => (i.ProductId, i.Quantity, i.OptionId))
+            .SequenceEqual(items.Select(i => (i.ProductId, i.Quantity, i.OptionId)));
 
 
     public bool IsOverdueAt(DateTimeOffset now) => Status == OrderStatus.PendingPayment && now >= ExpiresAt;

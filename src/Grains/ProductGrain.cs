@@ -31,11 +31,14 @@ public sealed class ProductGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<ProductSnapshot> CreateAsync(string name, long price, int stock)
+    public Task<ProductSnapshot> CreateAsync(string name, long price, int stock) =>
+        CreateWithOptionsAsync(name, [new NewProductOption(ProductId, IProductGrain.DefaultOptionName, price, stock)]);
+
+    public async Task<ProductSnapshot> CreateWithOptionsAsync(string name, IReadOnlyList<NewProductOption> options)
     {
         await _commit.WhenReadyAsync();
-        var created = ProductState.Create(name, price, stock, Now);
-        var product = _commit.State;
+        var created = ProductState.Create(ProductId, name, options, Now);
+        var product = Current;
         if (product.Exists)
         {
             if (!product.IsSameProduct(created))
@@ -54,10 +57,10 @@ public sealed class ProductGrain(
 
     public Task<ProductSnapshot> GetAsync() => Task.FromResult(ToSnapshot(Existing()));
 
-    public async Task<ProductSnapshot> AdjustStockAsync(int delta)
+    public async Task<ProductSnapshot> AdjustStockAsync(int delta, long optionId = 0)
     {
         await _commit.WhenReadyAsync();
-        var adjusted = Existing().AdjustStock(delta);
+        var adjusted = Existing().AdjustStock(optionId, delta);
         if (delta != 0)
         {
             await _commit.CommitAsync(adjusted);
@@ -66,21 +69,23 @@ public sealed class ProductGrain(
         return ToSnapshot(adjusted);
     }
 
-    public async Task<ReservedLine> ReserveAsync(long orderId, int quantity)
+    public async Task<ReservedLine> ReserveAsync(long orderId, int quantity, long optionId = 0)
     {
         await _commit.WhenReadyAsync();
         // Behind a waiting room a new hold needs the order's user's admitted Queue-Token; a repeat of a held order
         // passes (it takes nothing more).
-        var passedQueue = !Existing().Reservations.ContainsKey(orderId) && await _queueGate.PassAsync(userId: null);
+        var passedQueue = !Existing().HoldsFor(orderId) && await _queueGate.PassAsync(userId: null);
         await _commit.WhenReadyAsync();
-        if (!_commit.State.Reservations.ContainsKey(orderId))
+        var product = Existing();
+        if (!product.HoldsFor(orderId))
         {
             _queueGate.EnsurePassed(passedQueue);
         }
 
-        var change = Existing().Reserve(orderId, quantity, Now);
-        var product = change.State;
-        var line = new ReservedLine(ProductId, product.Name, product.Price, product.Reservations[orderId]);
+        var change = product.Reserve(orderId, optionId, quantity, Now);
+        var option = change.State.Option(product.Option(optionId).OptionId);
+        var line = new ReservedLine(ProductId, product.Name, option.Price, option.Reservations[orderId], option.OptionId,
+            option.Name);
         await ApplyAsync(change);
         return line;
     }
@@ -88,9 +93,9 @@ public sealed class ProductGrain(
     public async Task ReleaseAsync(long orderId)
     {
         await _commit.WhenReadyAsync();
-        if (_commit.State.Exists)
+        if (Current.Exists)
         {
-            await ApplyAsync(_commit.State.Release(orderId, Now));
+            await ApplyAsync(Current.Release(orderId, Now));
         }
     }
 
@@ -113,13 +118,18 @@ public sealed class ProductGrain(
     private Task ApplyAsync(ProductChange change) =>
         change.Record is null ? _commit.WhenDurableAsync() : _commit.CommitAsync(change.State);
 
+    /// <summary>The state as options see it: one stored before options existed (also after a reload) is read as its one
+    /// option, and is written so with its next change.</summary>
+    private ProductState Current => _commit.State.Upgraded(ProductId);
+
     private ProductState Existing() =>
-        _commit.State.Exists
-            ? _commit.State
+        Current is { Exists: true } product
+            ? product
             : throw DomainErrors.NotFound(DomainErrors.ProductNotFound, "Product", ProductId);
 
     private ProductSnapshot ToSnapshot(ProductState product) =>
-        new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt);
+        new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt,
+            product.Options.Select(o => new ProductOptionSnapshot(o.OptionId, o.Name, o.Price, o.Stock)).ToList());
 
     // The search index: after every call, the catalog hears of this product when what it lists changed (creation, an
     // option going out of stock or coming back), off the caller's path; see CatalogListing.
@@ -141,5 +151,5 @@ public sealed class ProductGrain(
         return Task.CompletedTask;
     }
 
-    private CatalogItem? Listing() => _commit.State.Exists ? CatalogItem.From(ToSnapshot(_commit.State)) : null;
+    private CatalogItem? Listing() => Current is { Exists: true } product ? CatalogItem.From(ToSnapshot(product)) : null;
 }

@@ -124,7 +124,15 @@ public sealed partial class ProductRankingGrain(
     private static List<ProductSales> SalesOf(OrderPaid order) =>
         order.Items
             .GroupBy(line => line.ProductId)
-            .Select(lines => new ProductSales(lines.Key, lines.Last().Name, lines.Sum(line => (long)line.Quantity)))
+            .Select(lines => new ProductSales(lines.Key, lines.Last().Name, lines.Sum(line => (long)line.Quantity))
+            {
+                // A line stored before options existed was the product's one option, whose id is the product id.
+                Options = lines
+                    .GroupBy(line => line.OptionId == 0 ? line.ProductId : line.OptionId)
+                    .Select(option => new OptionSales(option.Key, option.Last().OptionName ?? IProductGrain.DefaultOptionName,
+                        option.Sum(line => (long)line.Quantity)))
+                    .ToList(),
+            })
             .ToList();
 
     public Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit)

@@ -28,7 +28,8 @@ public abstract class CommerceFlowTests(ApiFactory factory)
         Assert.Equal("PENDING_PAYMENT", raw.GetProperty("status").GetString());
         var order = raw.Deserialize<OrderResponse>(ApiClient.Json)!;
         Assert.Equal(
-            [new OrderLineResponse(lamp.ProductId, "Lamp", 2, 12_000, 24_000), new OrderLineResponse(mug.ProductId, "Mug", 3, 3_500, 10_500)],
+            [new OrderLineResponse(lamp.ProductId, "Lamp", 2, 12_000, 24_000, lamp.ProductId, "default"),
+                new OrderLineResponse(mug.ProductId, "Mug", 3, 3_500, 10_500, mug.ProductId, "default")],
             order.Items);
         Assert.Equal((34_500, 5_000, 29_500, coupon.CouponId), (order.TotalPrice, order.DiscountAmount, order.PayAmount, order.CouponId));
         Assert.Equal((8, 2), ((await _api.GetProductAsync(lamp.ProductId)).Stock, (await _api.GetProductAsync(mug.ProductId)).Stock));
@@ -82,7 +83,7 @@ public abstract class CommerceFlowTests(ApiFactory factory)
         var priced = await ApiClient.ReadAsync<ProductPageResponse>(
             await _api.GetAsync($"/api/v1/products?q={token}&minPrice=150&maxPrice=300&page=2&size=1"), HttpStatusCode.OK);
 
-        Assert.Equal([cheap with { Stock = 5 }, middle with { Stock = 3 }, dear], all.Items);
+        Assert.Equal([cheap, middle with { Stock = 3, Options = [middle.Options[0] with { Stock = 3 }] }, dear], all.Items);
         Assert.Equal((1, 20, 3), (all.Page, all.Size, all.Total));
         Assert.Equal([dear], priced.Items);
         Assert.Equal((2, 1, 2), (priced.Page, priced.Size, priced.Total));

@@ -55,7 +55,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             {
                 shop = await SetUpAsync(crashing.Api);
                 await AssertDiesAtAsync(crashing, point,
-                    () => crashing.Api.CreateOrderRawAsync(shop.Buyer, shop.Items, shop.CouponId, key));
+                    () => crashing.Api.CreateOptionOrderRawAsync(shop.Buyer, shop.Items, shop.CouponId, key));
             }
             catch (Exception) when (Show(crashing))
             {
@@ -74,7 +74,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
 
             // The client's retry under its Idempotency-Key finishes (or redoes) the creation on the same order id.
             var order = await ApiClient.ReadAsync<OrderResponse>(
-                await restarted.Api.CreateOrderRawAsync(shop.Buyer, shop.Items, shop.CouponId, key), HttpStatusCode.Created);
+                await restarted.Api.CreateOptionOrderRawAsync(shop.Buyer, shop.Items, shop.CouponId, key), HttpStatusCode.Created);
             Assert.Equal((FirstOrderId, "PENDING_PAYMENT", shop.PayAmount), (order.OrderId, order.Status, order.PayAmount));
             Assert.Equal(new Observation("PENDING_PAYMENT", ""), await ObserveAsync(restarted.Api, shop, order.OrderId));
 
@@ -98,7 +98,7 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             try
             {
                 shop = await SetUpAsync(crashing.Api);
-                order = await crashing.Api.CreateOrderAsync(shop.Buyer, shop.Items, shop.CouponId);
+                order = await crashing.Api.CreateOptionOrderAsync(shop.Buyer, shop.Items, shop.CouponId);
                 Assert.Equal(shop.PayAmount, order.PayAmount);
                 await AssertDiesAtAsync(crashing, point, () => crashing.Api.PayRawAsync(order.OrderId, shop.Buyer));
             }
@@ -122,6 +122,55 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
                 await restarted.Api.PayAsync(order.OrderId, shop.Buyer);
             }
 
+            await AssertPaidOnceAsync(restarted.Api, shop, order.OrderId);
+        }
+        catch (Exception) when (Show(restarted))
+        {
+            throw;
+        }
+    }
+
+    public static TheoryData<string> CartPoints => new(CartCrashPoints.All);
+
+    [StorageTheory]
+    [MemberData(nameof(CartPoints))]
+    public async Task AfterACrashDuringACartCheckoutTheNextCallToTheCartFinishesItAndTheRetryAnswersThatOrder(string point)
+    {
+        var key = $"crash-{Guid.NewGuid():N}";
+        Shop shop;
+        await using (var crashing = await StartAsync(point))
+        {
+            try
+            {
+                shop = await SetUpAsync(crashing.Api);
+                foreach (var line in shop.Lines)
+                {
+                    await crashing.Api.SetCartItemAsync(shop.Buyer, line.OptionId, line.Quantity);
+                }
+
+                await AssertDiesAtAsync(crashing, point, () => crashing.Api.CheckoutRawAsync(shop.Buyer, shop.CouponId, key));
+            }
+            catch (Exception) when (Show(crashing))
+            {
+                throw;
+            }
+        }
+
+        await using var restarted = await StartAsync(crashAt: null);
+        try
+        {
+            // The checkout was stored before the order was asked: reading the cart finishes it (the order is created with
+            // exactly its holds) and empties the cart.
+            Assert.Empty((await restarted.Api.GetCartAsync(shop.Buyer)).Items);
+            Assert.Equal(new Observation("PENDING_PAYMENT", ""), await ObserveAsync(restarted.Api, shop, FirstOrderId));
+
+            // The client's retry under its Idempotency-Key is answered with that order, not CART_EMPTY nor a second one.
+            var order = await ApiClient.ReadAsync<OrderResponse>(
+                await restarted.Api.CheckoutRawAsync(shop.Buyer, shop.CouponId, key), HttpStatusCode.Created);
+            Assert.Equal((FirstOrderId, "PENDING_PAYMENT", shop.PayAmount), (order.OrderId, order.Status, order.PayAmount));
+            Assert.Empty((await restarted.Api.GetCartAsync(shop.Buyer)).Items);
+
+            await restarted.Api.PayAsync(order.OrderId, shop.Buyer);
             await AssertPaidOnceAsync(restarted.Api, shop, order.OrderId);
         }
         catch (Exception) when (Show(restarted))
@@ -170,21 +219,25 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             $"Expected the process to kill itself at {point} (exit code {SigKill}); exit code: {exitCode?.ToString() ?? "still running"}.");
     }
 
-    /// <summary>A funded buyer and bystander, two products, and a two-copy coupon issued to both.</summary>
+    /// <summary>A funded buyer and bystander, a product with two options and one without, and a two-copy coupon issued
+    /// to both. The order's lines name an option with its product, an option alone, and a product alone.</summary>
     private static async Task<Shop> SetUpAsync(ApiClient api)
     {
         var buyer = await api.CreateUserAsync("Buyer");
         await api.ChargeAsync(buyer.UserId, StartBalance);
         var bystander = await api.CreateUserAsync("Bystander");
         await api.ChargeAsync(bystander.UserId, StartBalance);
-        var first = await api.CreateProductAsync(price: 1_000, stock: 10);
+        var first = await api.CreateProductWithOptionsAsync(("A", 1_000, 10), ("B", 1_500, 4));
+        var (a, b) = (first.Options[0].OptionId, first.Options[1].OptionId);
         var second = await api.CreateProductAsync(price: 2_500, stock: 5);
         var coupon = await api.CreateCouponAsync(Discount, totalQuantity: 2);
         await api.IssueCouponAsync(coupon.CouponId, buyer.UserId);
         await api.IssueCouponAsync(coupon.CouponId, bystander.UserId);
         return new Shop(buyer.UserId, bystander.UserId, coupon.CouponId,
-            new Dictionary<long, int> { [first.ProductId] = 10, [second.ProductId] = 5 },
-            [(first.ProductId, 2), (second.ProductId, 1)], 2 * 1_000 + 2_500 - Discount);
+            new Dictionary<long, (long, int)> { [a] = (first.ProductId, 10), [b] = (first.ProductId, 4), [second.ProductId] = (second.ProductId, 5) },
+            [(first.ProductId, a, 2), (null, b, 1), (second.ProductId, null, 1)],
+            [(first.ProductId, a, 2), (first.ProductId, b, 1), (second.ProductId, second.ProductId, 1)],
+            2 * 1_000 + 1_500 + 2_500 - Discount);
     }
 
     /// <summary>The order's status and every way the rest of the shop disagrees with it: what the order holds (stock and
@@ -206,15 +259,16 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
             violations.Add($"the order is {status} but {(listed ? "" : "not ")}in the buyer's list");
         }
 
-        // stock + sold + held = initial: an open order holds its quantities, a paid one sold them, any other holds none.
+        // stock + sold + held = initial, per option: an open order holds its quantities, a paid one sold them, any other
+        // holds none.
         var takesStock = status is "PENDING_PAYMENT" or "PAYING" or "PAID";
-        foreach (var (productId, initial) in shop.InitialStock)
+        foreach (var (optionId, (productId, initial)) in shop.InitialStock)
         {
-            var expected = initial - (takesStock ? shop.Items.Where(i => i.ProductId == productId).Sum(i => i.Quantity) : 0);
-            var stock = (await api.GetProductAsync(productId)).Stock;
+            var expected = initial - (takesStock ? shop.Lines.Where(l => l.OptionId == optionId).Sum(l => l.Quantity) : 0);
+            var stock = (await api.GetProductAsync(productId)).Options.Single(o => o.OptionId == optionId).Stock;
             if (stock != expected)
             {
-                violations.Add($"product {productId} has stock {stock}, expected {expected}");
+                violations.Add($"option {optionId} of product {productId} has stock {stock}, expected {expected}");
             }
         }
 
@@ -279,7 +333,8 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
         Assert.Equal(new Observation("PAID", ""), await ObserveAsync(api, shop, orderId));
 
         // Counted once: a second delivery of the event (same event id) must not count again.
-        var expected = string.Join(", ", shop.Items.OrderBy(i => i.ProductId).Select(i => $"{i.ProductId}x{i.Quantity}"));
+        var expected = string.Join(", ", shop.Lines.GroupBy(l => l.ProductId).OrderBy(g => g.Key).Select(g =>
+            $"{g.Key}x{g.Sum(l => l.Quantity)}({string.Join("+", g.OrderBy(l => l.OptionId).Select(l => $"{l.OptionId}x{l.Quantity}"))})"));
         await Eventually.WaitAsync(() => SalesAsync(api, shop), sales => sales == expected, Deadline,
             $"counted in the ranking as {expected}");
     }
@@ -287,8 +342,8 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
     private static async Task<string> SalesAsync(ApiClient api, Shop shop) =>
         string.Join(", ", (await ApiClient.ReadAsync<List<TopProductResponse>>(
                 await api.GetAsync("/api/v1/products/top?days=1&limit=50"), HttpStatusCode.OK))
-            .Where(top => shop.InitialStock.ContainsKey(top.ProductId)).OrderBy(top => top.ProductId)
-            .Select(top => $"{top.ProductId}x{top.SalesCount}"));
+            .Where(top => shop.Lines.Any(l => l.ProductId == top.ProductId)).OrderBy(top => top.ProductId)
+            .Select(top => $"{top.ProductId}x{top.SalesCount}({string.Join("+", top.Options.OrderBy(o => o.OptionId).Select(o => $"{o.OptionId}x{o.Quantity}"))})"));
 
     private static async Task<string> CouponCopyAsync(ApiClient api, long userId, long couponId) =>
         (await api.GetUserCouponsAsync(userId)).Single(c => c.CouponId == couponId).Status;
@@ -300,8 +355,12 @@ public abstract class CrashPointTests(TestDatabase database, ITestOutputHelper o
         return false;
     }
 
-    private sealed record Shop(long Buyer, long Bystander, long CouponId, IReadOnlyDictionary<long, int> InitialStock,
-        IReadOnlyList<(long ProductId, int Quantity)> Items, long PayAmount);
+    /// <param name="InitialStock">Per option id: its product and its stock before the order.</param>
+    /// <param name="Items">The order's lines as sent; <paramref name="Lines"/> the same lines resolved.</param>
+    private sealed record Shop(long Buyer, long Bystander, long CouponId,
+        IReadOnlyDictionary<long, (long ProductId, int Initial)> InitialStock,
+        IReadOnlyList<(long? ProductId, long? OptionId, int Quantity)> Items,
+        IReadOnlyList<(long ProductId, long OptionId, int Quantity)> Lines, long PayAmount);
 
     /// <param name="Violations">Empty when the shop agrees with the order's status.</param>
     private sealed record Observation(string Status, string Violations);

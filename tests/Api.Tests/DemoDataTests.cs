@@ -59,6 +59,10 @@ public abstract class DemoDataTests(TestDatabase database) : IAsyncLifetime
         Assert.Equal(Products, catalog.Total);
         Assert.Equal(Products, catalog.Items.Count);
         Assert.All(catalog.Items, p => Assert.StartsWith("Demo product ", p.Name, StringComparison.Ordinal));
+        var sized = Assert.Single(catalog.Items, p => p.Options.Count > 1);
+        Assert.Equal([("S", 20_000L, 100), ("M", 20_000L, 100), ("L", 22_000L, 50)],
+            sized.Options.Select(o => (o.Name, o.Price, o.Stock)));
+        Assert.Equal(sized.ProductId, sized.Options[0].OptionId);
         var ids = catalog.Items.Select(p => p.ProductId).Order().ToList();
         Assert.Equal(Products, ids.Distinct().Count());
         return ids;

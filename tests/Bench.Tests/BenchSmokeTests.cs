@@ -2,7 +2,7 @@ namespace ECommerce.Bench.Tests;
 
 public sealed class BenchSmokeTests
 {
-    private static readonly string[] SeedScenarios = ["coupon-issue", "order-payment", "wallet-charge-use", "full-flow", "flash-sale"];
+    private static readonly string[] SeedScenarios = ["coupon-issue", "order-payment", "wallet-charge-use", "full-flow", "flash-sale", "cart-checkout"];
 
     [Fact]
     public async Task ASmallRunOfEveryScenarioOnSqlitePassesEveryInvariantAndWritesTheResultsFile()

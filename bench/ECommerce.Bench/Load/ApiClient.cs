@@ -74,6 +74,10 @@ internal sealed class ApiClient : IDisposable
         long? asUser = null) =>
         SendAsync(HttpMethod.Post, path, JsonSerializer.Serialize(body, JsonDefaults.Web), step, asUser, cancellationToken);
 
+    public Task<ApiResponse> PutAsync(string path, object body, string? step = null, CancellationToken cancellationToken = default,
+        long? asUser = null) =>
+        SendAsync(HttpMethod.Put, path, JsonSerializer.Serialize(body, JsonDefaults.Web), step, asUser, cancellationToken);
+
     /// <summary>Posts and insists on <paramref name="expectedStatus"/>: for set-up and checks, never timed.</summary>
     public async Task<ApiResponse> PostExpectingAsync(string path, object body, int expectedStatus, CancellationToken cancellationToken = default,
         long? asUser = null)

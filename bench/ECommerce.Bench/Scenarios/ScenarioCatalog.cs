@@ -12,6 +12,7 @@ internal static class ScenarioCatalog
         ["flash-sale"] = () => new FlashSaleScenario(),
         ["waiting-room"] = () => new WaitingRoomScenario(),
         ["search"] = () => new SearchScenario(),
+        ["cart-checkout"] = () => new CartCheckoutScenario(),
     };
 
     public static IReadOnlyList<string> Names { get; } = [.. Factories.Keys];

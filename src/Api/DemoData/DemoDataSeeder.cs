@@ -51,11 +51,18 @@ internal sealed class DemoDataSeeder(IGrainFactory grains, IOptions<DemoDataOpti
             return;
         }
 
-        for (var i = 1; i <= 20; i++)
+        for (var i = 1; i < 20; i++)
         {
             var productId = await ReserveIdAsync($"product:{i}", IdSequences.Product);
             await ProductCreation.CreateAsync(grains, productId, $"Demo product {i:00}", price: i * 1_000, stock: 100);
         }
+
+        // The last one has three options (sizes), each with its own price and stock.
+        var sized = await ReserveIdAsync("product:20", IdSequences.Product);
+        List<long> sizeIds = [await ReserveIdAsync("product:20:option:2", IdSequences.Product),
+            await ReserveIdAsync("product:20:option:3", IdSequences.Product)];
+        await ProductCreation.CreateAsync(grains, sized, "Demo product 20",
+            [("S", 20_000, 100), ("M", 20_000, 100), ("L", 22_000, 50)], sizeIds);
 
         var couponId = await ReserveIdAsync("coupon:1", IdSequences.Coupon);
         await grains.GetGrain<ICouponGrain>(couponId).CreateAsync("Welcome coupon", 3_000, 100, CouponExpiry);

@@ -2,13 +2,15 @@ using ECommerce.Grains.Abstractions.Commerce;
 
 namespace ECommerce.Api.Orders;
 
-public sealed record OrderItemInput(long? ProductId, long? Quantity);
+/// <summary>productId, optionId or both (which must match); productId alone means the product's only option.</summary>
+public sealed record OrderItemInput(long? ProductId, long? Quantity, long? OptionId = null);
 
 public sealed record CreateOrderRequest(long? UserId, IReadOnlyList<OrderItemInput?>? Items, long? CouponId);
 
 public sealed record OrderUserRequest(long? UserId);
 
-public sealed record OrderLineResponse(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal);
+public sealed record OrderLineResponse(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal,
+    long OptionId, string OptionName);
 
 /// <param name="Status">PENDING_PAYMENT, PAYING, PAID, CANCELLED or EXPIRED.</param>
 public sealed record OrderResponse(long OrderId, long UserId, string Status, IReadOnlyList<OrderLineResponse> Items,
@@ -17,7 +19,8 @@ public sealed record OrderResponse(long OrderId, long UserId, string Status, IRe
 {
     public static OrderResponse From(OrderSnapshot order) =>
         new(order.OrderId, order.UserId, order.Status.ToWire(),
-            order.Items.Select(l => new OrderLineResponse(l.ProductId, l.Name, l.Quantity, l.UnitPrice, l.LineTotal)).ToList(),
+            order.Items.Select(l => new OrderLineResponse(l.ProductId, l.Name, l.Quantity, l.UnitPrice, l.LineTotal,
+                l.OptionId == 0 ? l.ProductId : l.OptionId, l.OptionName ?? IProductGrain.DefaultOptionName)).ToList(),
             order.TotalPrice, order.DiscountAmount, order.PayAmount, order.CouponId, order.CreatedAt, order.ExpiresAt,
             order.PaidAt);
 }

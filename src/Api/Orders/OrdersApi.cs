@@ -3,6 +3,7 @@ using ECommerce.Api.Errors;
 using ECommerce.Api.Identity;
 using ECommerce.Api.Idempotency;
 using ECommerce.Api.Queues;
+using ECommerce.Api.Products;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -48,7 +49,9 @@ public static class OrdersApi
 
         // Behind a waiting room a product's stock grain asks for the Queue-Token header (QUEUE_TOKEN_REQUIRED, 403).
         http.AttachQueueToken(request.UserId.Value);
-        var items = request.Items!.Select(i => new OrderItemRequest(i!.ProductId!.Value, (int)i.Quantity!.Value)).ToList();
+        // A line with only an option gets its product here (its index grain); the order grain checks the rest.
+        var items = await ProductOptionLookup.ResolveAsync(grains,
+            request.Items!.Select(i => (i!.ProductId, i.OptionId, (int)i.Quantity!.Value)));
         var result = await IdempotentRequest.RunAsync(http, grains, "order", idempotencyKey,
             new { request.UserId, items, request.CouponId }, IdSequences.Order, StatusCodes.Status201Created,
             async orderId => OrderResponse.From(
@@ -146,13 +149,18 @@ public static class OrdersApi
         {
             var item = request.Items[i];
             validation
-                .Id(item?.ProductId, $"items[{i}].productId")
+                .OptionalId(item?.ProductId, $"items[{i}].productId")
+                .OptionalId(item?.OptionId, $"items[{i}].optionId")
+                .Check(item is not null && (item.ProductId is not null || item.OptionId is not null), $"items[{i}]",
+                    $"items[{i}] needs a productId or an optionId.")
                 .InRange(item?.Quantity, 1, IOrderGrain.MaxQuantity, $"items[{i}].quantity");
         }
 
-        var repeated = request.Items.Where(i => i?.ProductId is not null).GroupBy(i => i!.ProductId)
+        // An option appears in one line only (repeats through different spellings are refused by the order grain).
+        var repeated = request.Items.Where(i => i is not null && (i.ProductId ?? i.OptionId) is not null)
+            .GroupBy(i => i!.OptionId is { } optionId ? $"option {optionId}" : $"product {i.ProductId}")
             .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
         return validation.Check(repeated.Count == 0, "items",
-            $"Each product may appear in one line only (repeated: {string.Join(", ", repeated)}).");
+            $"Each product option may appear in one line only (repeated: {string.Join(", ", repeated)}).");
     }
 }

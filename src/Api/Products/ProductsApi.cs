@@ -30,18 +30,47 @@ public static class ProductsApi
     public static async Task<Results<Created<ProductResponse>, ValidationProblem>> CreateProductAsync(
         CreateProductRequest request, IGrainFactory grains)
     {
-        var validation = new RequestValidation()
-            .Required(request.Name, "name")
-            .Required(request.Price, "price")
-            .InRange(request.Stock, 0, int.MaxValue, "stock");
+        var validation = ValidateCreation(request);
         if (!validation.IsValid)
         {
             return validation.ToProblem();
         }
 
+        var options = request.Options is null
+            ? [(IProductGrain.DefaultOptionName, request.Price!.Value, (int)request.Stock!.Value)]
+            : request.Options.Select(o => (o!.Name!, o.Price!.Value, (int)o.Stock!.Value)).ToList();
         var productId = await grains.GetGrain<IIdAllocatorGrain>(IdSequences.Product).NextIdAsync();
-        var product = await ProductCreation.CreateAsync(grains, productId, request.Name!, request.Price!.Value, (int)request.Stock!.Value);
+        var product = await ProductCreation.CreateAsync(grains, productId, request.Name!, options);
         return TypedResults.Created($"/api/v1/products/{productId}", ProductResponse.From(product));
+    }
+
+    /// <summary>Shape only, before any id is taken; the product grain checks names and ranges again.</summary>
+    private static RequestValidation ValidateCreation(CreateProductRequest request)
+    {
+        var validation = new RequestValidation().Required(request.Name, "name");
+        if (request.Options is null)
+        {
+            return validation
+                .Required(request.Price, "price")
+                .InRange(request.Stock, 0, int.MaxValue, "stock");
+        }
+
+        validation.Check(request.Options.Count is > 0 and <= IProductGrain.MaxOptions, "options",
+            $"options must hold 1..{IProductGrain.MaxOptions} options.");
+        for (var i = 0; i < request.Options.Count; i++)
+        {
+            var option = request.Options[i];
+            validation
+                .Check(!string.IsNullOrWhiteSpace(option?.Name), $"options[{i}].name", $"options[{i}].name is required.")
+                .InRange(option?.Price, 0, long.MaxValue, $"options[{i}].price")
+                .InRange(option?.Stock, 0, int.MaxValue, $"options[{i}].stock");
+        }
+
+        var repeated = request.Options.Where(o => !string.IsNullOrWhiteSpace(o?.Name))
+            .GroupBy(o => o!.Name!.Trim(), StringComparer.OrdinalIgnoreCase)
+            .Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        return validation.Check(repeated.Count == 0, "options",
+            $"Option names must be unique within the product (repeated: {string.Join(", ", repeated)}).");
     }
 
     /// <summary>Search and listing, answered from the catalog's in-memory word index: <paramref name="q"/> keeps products
@@ -99,13 +128,15 @@ public static class ProductsApi
     {
         var validation = new RequestValidation()
             .Id(productId, "productId")
-            .InRange(request.Delta, int.MinValue, int.MaxValue, "delta");
+            .InRange(request.Delta, int.MinValue, int.MaxValue, "delta")
+            .OptionalId(request.OptionId, "optionId");
         if (!validation.IsValid)
         {
             return validation.ToProblem();
         }
 
-        var product = await grains.GetGrain<IProductGrain>(productId).AdjustStockAsync((int)request.Delta!.Value);
+        var product = await grains.GetGrain<IProductGrain>(productId).AdjustStockAsync((int)request.Delta!.Value,
+            request.OptionId ?? 0);
         return TypedResults.Ok(ProductResponse.From(product));
     }
 }

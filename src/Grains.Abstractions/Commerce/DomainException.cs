@@ -46,6 +46,10 @@ public static class DomainErrors
     public const string OrderAlreadyExists = "ORDER_ALREADY_EXISTS";
     public const string OrderNotPayable = "ORDER_NOT_PAYABLE";
     public const string OrderNotCancellable = "ORDER_NOT_CANCELLABLE";
+    public const string ProductOptionNotFound = "PRODUCT_OPTION_NOT_FOUND";
+    public const string ProductOptionRequired = "PRODUCT_OPTION_REQUIRED";
+    public const string CartEmpty = "CART_EMPTY";
+    public const string CartFull = "CART_FULL";
 
     // Waiting room (issue 14 point 5).
     public const string QueueNotFound = "QUEUE_NOT_FOUND";
@@ -54,6 +58,8 @@ public static class DomainErrors
     public const string QueueTokenRequired = "QUEUE_TOKEN_REQUIRED";
 
     public static DomainException Validation(string message) => new(ValidationFailed, message, ErrorKind.Validation);
+
+    public static DomainException Validation(string code, string message) => new(code, message, ErrorKind.Validation);
 
     public static DomainException InvalidAmountOf(long amount, long min, long max) =>
         new(InvalidAmount, $"Amount {amount} is outside {min}..{max}.", ErrorKind.Validation);

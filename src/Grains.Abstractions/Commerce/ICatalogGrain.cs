@@ -36,7 +36,7 @@ public sealed record CatalogItem(long ProductId, string Name)
     /// the product id.</summary>
     public static CatalogItem From(ProductSnapshot product) =>
         new(product.ProductId, product.Name,
-            [new CatalogOption(product.ProductId, product.Name, product.Price, product.Stock)], product.CreatedAt);
+            [.. product.Options.Select(o => new CatalogOption(o.OptionId, o.Name, o.Price, o.Stock))], product.CreatedAt);
 
     /// <summary>Whether the catalog would list both the same way: same name, creation time and options, each with the
     /// same price and the same in-stock flag (a stock that moved but stayed above 0 changes nothing listed).</summary>

@@ -14,11 +14,15 @@ public enum OrderStatus
     Creating,
 }
 
+/// <summary>One line: <paramref name="OptionId"/> names the product's option (0: its only option).</summary>
 [GenerateSerializer, Immutable]
-public sealed record OrderItemRequest(long ProductId, int Quantity);
+public sealed record OrderItemRequest(long ProductId, int Quantity, long OptionId = 0);
 
+/// <summary><paramref name="OptionId"/> and <paramref name="OptionName"/> are 0 and null in lines stored before
+/// products had options: that line was the product's one option, whose id is the product id.</summary>
 [GenerateSerializer, Immutable]
-public sealed record OrderLine(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal);
+public sealed record OrderLine(long ProductId, string Name, int Quantity, long UnitPrice, long LineTotal,
+    long OptionId = 0, string? OptionName = null);
 
 [GenerateSerializer, Immutable]
 public sealed record OrderSnapshot(long OrderId, long UserId, OrderStatus Status, IReadOnlyList<OrderLine> Items,

@@ -2,7 +2,11 @@
 namespace ECommerce.Grains.Abstractions.Commerce;
 
 [GenerateSerializer, Immutable]
-public sealed record TopProduct(int Rank, long ProductId, string Name, long SalesCount);
+public sealed record TopProductOption(long OptionId, string Name, long Quantity);
+
+/// <summary><see cref="SalesCount"/> sums the product's options; <see cref="Options"/> has each one's share, most sold first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record TopProduct(int Rank, long ProductId, string Name, long SalesCount, IReadOnlyList<TopProductOption> Options);
 
 /// <summary>Top-selling products per business day (single activation, key <see cref="Key"/>). An implicit subscriber
 /// of the paid-orders stream (<see cref="Events.OrderStreams.PaidNamespace"/>); answers from memory, rebuilt from storage on

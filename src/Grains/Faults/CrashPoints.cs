@@ -49,6 +49,15 @@ public static class OrderCrashPoints
     ];
 }
 
+/// <summary>Crash points of a cart's checkout: its pending checkout stored, and the order created before the cart emptied.</summary>
+public static class CartCrashPoints
+{
+    public const string PendingStored = "cart.checkout.pending-stored";
+    public const string OrderCreated = "cart.checkout.order-created";
+
+    public static IReadOnlyList<string> All { get; } = [PendingStored, OrderCreated];
+}
+
 /// <summary>Crash points of the paid-orders stream's consumers: an event delivered, before the consumer stored it.</summary>
 public static class StreamCrashPoints
 {

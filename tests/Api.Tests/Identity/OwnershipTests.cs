@@ -47,6 +47,7 @@ public abstract class OwnershipTests(ApiFactory factory)
         var coupon = await _api.CreateCouponAsync(discountAmount: 100, totalQuantity: 5);
         await _api.IssueCouponAsync(coupon.CouponId, a.UserId);
         var order = await _api.CreateOrderAsync(a.UserId, [(product.ProductId, 2)], coupon.CouponId);
+        await _api.SetCartItemAsync(a.UserId, product.ProductId, 3);
         return new World(a.UserId, b.UserId, product.ProductId, coupon.CouponId, order.OrderId);
     }
 
@@ -67,6 +68,10 @@ public abstract class OwnershipTests(ApiFactory factory)
             new(HttpMethod.Post, $"/api/v1/orders/{w.OrderId}/cancel", new { userId = w.A }, Scope.User),
             new(HttpMethod.Get, $"/api/v1/users/{w.A}/orders", null, Scope.User),
             new(HttpMethod.Get, $"/api/v1/orders/{w.OrderId}/payments", null, Scope.User),
+            new(HttpMethod.Get, $"/api/v1/users/{w.A}/cart", null, Scope.User),
+            new(HttpMethod.Put, $"/api/v1/users/{w.A}/cart/items/{w.ProductId}", new { quantity = 1 }, Scope.User),
+            new(HttpMethod.Delete, $"/api/v1/users/{w.A}/cart/items/{w.ProductId}", null, Scope.User),
+            new(HttpMethod.Post, $"/api/v1/users/{w.A}/cart/checkout", new { }, Scope.User),
             new(HttpMethod.Post, "/api/v1/products", new { name = "Intruder", price = 1, stock = 1 }, Scope.Admin),
             new(HttpMethod.Post, $"/api/v1/products/{w.ProductId}/stock", new { delta = -10 }, Scope.Admin),
             new(HttpMethod.Post, "/api/v1/coupons", new { name = "Free", discountAmount = 1_000, totalQuantity = 1, expiresAt = DateTimeOffset.UtcNow.AddDays(1) }, Scope.Admin),
@@ -91,6 +96,7 @@ public abstract class OwnershipTests(ApiFactory factory)
             string.Join(",", (await _api.GetUserCouponsAsync(w.A)).Select(c => $"{c.CouponId}:{c.Status}")),
             (await _api.GetUserCouponsAsync(w.B)).Count,
             order.Status, product.Stock, coupon.IssuedQuantity, products.Total,
+            string.Join(",", (await _api.GetCartAsync(w.A)).Items.Select(i => $"{i.OptionId}x{i.Quantity}")),
         };
         return string.Join(" | ", parts);
     }
@@ -204,7 +210,7 @@ public abstract class OwnershipTests(ApiFactory factory)
         var world = await WorldAsync();
         var admin = await _api.Accounts.AdminTokenAsync(_api.Http);
         var reads = Endpoints(world).Where(e => e.Scope == Scope.User && e.Method == HttpMethod.Get).ToList();
-        Assert.Equal(7, reads.Count);
+        Assert.Equal(8, reads.Count);
 
         foreach (var endpoint in reads)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ECommerce.Api.Cart;
 using ECommerce.Api.Coupons;
 using ECommerce.Api.Orders;
 using ECommerce.Api.Products;
@@ -171,4 +172,52 @@ public sealed class ApiClient
     public async Task<List<PaymentAttemptResponse>> ListPaymentsAsync(long orderId, long userId) =>
         await ReadAsync<List<PaymentAttemptResponse>>(
             await GetAsUserAsync(userId, $"/api/v1/orders/{orderId}/payments"), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> CreateProductWithOptionsRawAsync(string name,
+        IEnumerable<(string Name, long Price, int Stock)> options) =>
+        PostAsync("/api/v1/products",
+            new { name, options = options.Select(o => new { name = o.Name, price = o.Price, stock = o.Stock }) });
+
+    public async Task<ProductResponse> CreateProductWithOptionsAsync(params (string Name, long Price, int Stock)[] options) =>
+        await ReadAsync<ProductResponse>(
+            await CreateProductWithOptionsRawAsync($"Product {Guid.NewGuid():N}", options), HttpStatusCode.Created);
+
+    /// <summary>Lines that name a product, an option or both (null leaves the field out).</summary>
+    public Task<HttpResponseMessage> CreateOptionOrderRawAsync(long userId,
+        IEnumerable<(long? ProductId, long? OptionId, int Quantity)> items, long? couponId = null, string? idempotencyKey = null) =>
+        PostAsUserAsync(userId, "/api/v1/orders",
+            new
+            {
+                userId,
+                items = items.Select(i => new { productId = i.ProductId, optionId = i.OptionId, quantity = i.Quantity }),
+                couponId,
+            },
+            idempotencyKey);
+
+    public async Task<OrderResponse> CreateOptionOrderAsync(long userId,
+        IEnumerable<(long? ProductId, long? OptionId, int Quantity)> items, long? couponId = null) =>
+        await ReadAsync<OrderResponse>(await CreateOptionOrderRawAsync(userId, items, couponId), HttpStatusCode.Created);
+
+    public Task<HttpResponseMessage> GetCartRawAsync(long userId) => GetAsUserAsync(userId, $"/api/v1/users/{userId}/cart");
+
+    public async Task<CartResponse> GetCartAsync(long userId) =>
+        await ReadAsync<CartResponse>(await GetCartRawAsync(userId), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> SetCartItemRawAsync(long userId, long optionId, long quantity) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/v1/users/{userId}/cart/items/{optionId}")
+        {
+            Content = JsonContent.Create(new { quantity }, options: Json),
+        }, userId);
+
+    public async Task<CartResponse> SetCartItemAsync(long userId, long optionId, long quantity) =>
+        await ReadAsync<CartResponse>(await SetCartItemRawAsync(userId, optionId, quantity), HttpStatusCode.OK);
+
+    public Task<HttpResponseMessage> RemoveCartItemRawAsync(long userId, long optionId) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/users/{userId}/cart/items/{optionId}"), userId);
+
+    public Task<HttpResponseMessage> CheckoutRawAsync(long userId, long? couponId = null, string? idempotencyKey = null) =>
+        PostAsUserAsync(userId, $"/api/v1/users/{userId}/cart/checkout", new { couponId }, idempotencyKey);
+
+    public async Task<OrderResponse> CheckoutAsync(long userId, long? couponId = null) =>
+        await ReadAsync<OrderResponse>(await CheckoutRawAsync(userId, couponId), HttpStatusCode.Created);
 }

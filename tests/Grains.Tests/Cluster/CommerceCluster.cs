@@ -77,6 +77,17 @@ public static class CommerceCluster
         return state.State ?? throw new InvalidOperationException($"No {stateName} state for {grain.GetGrainId()}.");
     }
 
+    /// <summary>Writes a grain's state straight to storage (e.g. as an older version stored it), before its activation.</summary>
+    public static async Task WriteStoredStateAsync<TState>(this TestCluster cluster, string stateName, IAddressable grain, TState value)
+    {
+        var silo = (InProcessSiloHandle)(cluster.Primary ?? throw new InvalidOperationException("The cluster has no silo."));
+        var storage = silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name);
+        var state = new GrainState<TState>();
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
+        state.State = value;
+        await storage.WriteStateAsync(stateName, grain.GetGrainId(), state);
+    }
+
     /// <summary>The production silo minus its clustering, which the test cluster brings (ports, membership, ids);
     /// plus the test storage the group-commit probe writes to.</summary>
     private sealed class SiloConfigurator : ISiloConfigurator

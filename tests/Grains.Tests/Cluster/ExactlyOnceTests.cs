@@ -101,7 +101,7 @@ public abstract class ExactlyOnceTests(CommerceClusterFixture fixture)
         await coupon.ReleaseAsync(orderId);
         var adjusted = await product.AdjustStockAsync(5);
 
-        Assert.All(lines, l => Assert.Equal(new ReservedLine(productId, "product" + productId, 1_000, 4), l));
+        Assert.All(lines, l => Assert.Equal(new ReservedLine(productId, "product" + productId, 1_000, 4, productId, IProductGrain.DefaultOptionName), l));
         Assert.All(discounts, d => Assert.Equal(300, d));
         Assert.Equal(11, adjusted.Stock);
         var stored = await fixture.Cluster.StoredStateAsync<ProductState>("product", product);

@@ -118,6 +118,8 @@ public sealed class DataPlatformDeliveryTests : IDisposable
         Assert.Equal((7001L, "product 7001", 2, 1_000L, 2_000L), (item.GetProperty("productId").GetInt64(),
             item.GetProperty("name").GetString(), item.GetProperty("quantity").GetInt32(), item.GetProperty("unitPrice").GetInt64(),
             item.GetProperty("lineTotal").GetInt64()));
+        // The product's one option: its id is the product id.
+        Assert.Equal((7001L, "default"), (item.GetProperty("optionId").GetInt64(), item.GetProperty("optionName").GetString()));
         Assert.Equal(HttpStatusCode.OK, request.Status);
         Assert.Empty(await host.DeadLetters.ListAsync(CancellationToken.None));
     }
