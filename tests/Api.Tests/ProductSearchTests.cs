@@ -11,6 +11,10 @@ namespace ECommerce.Api.Tests;
 /// following a sale and a restock within a second. Each test names its products with a fresh word of its own.</summary>
 public abstract class ProductSearchTests(ApiFactory factory)
 {
+    /// <summary>A one-option product as listed with <paramref name="stock"/> left: the sum and its option.</summary>
+    private static ProductResponse WithStock(ProductResponse product, int stock) =>
+        product with { Stock = stock, Options = [product.Options.Single() with { Stock = stock }] };
+
     private static readonly TimeSpan WithinASecond = TimeSpan.FromSeconds(1);
 
     private readonly ApiClient _api = factory.CreateApi();
@@ -74,16 +78,16 @@ public abstract class ProductSearchTests(ApiFactory factory)
 
         var sold = await Eventually.WaitAsync(() => SearchAsync(inStock), page => page.Total == 1, WithinASecond,
             "the sold-out product gone from inStock=true");
-        Assert.Equal([plenty with { Stock = 49 }], sold.Items);
+        Assert.Equal([WithStock(plenty, 49)], sold.Items);
         // Still listed without the filter, with its live stock.
-        Assert.Equal([last with { Stock = 0 }, plenty with { Stock = 49 }], (await SearchAsync($"q={tag}")).Items);
+        Assert.Equal([WithStock(last, 0), WithStock(plenty, 49)], (await SearchAsync($"q={tag}")).Items);
 
         await ApiClient.ReadAsync<ProductResponse>(
             await _api.PostAsync($"/api/v1/products/{last.ProductId}/stock", new { delta = 3 }), HttpStatusCode.OK);
 
         var back = await Eventually.WaitAsync(() => SearchAsync(inStock), page => page.Total == 2, WithinASecond,
             "the restocked product back in inStock=true");
-        Assert.Equal([last with { Stock = 3 }, plenty with { Stock = 49 }], back.Items);
+        Assert.Equal([WithStock(last, 3), WithStock(plenty, 49)], back.Items);
     }
 
     [StorageFact]

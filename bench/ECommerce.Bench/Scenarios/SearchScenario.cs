@@ -41,7 +41,8 @@ internal sealed class SearchScenario : Scenario
             _created.Add((await Setup.CreateProductAsync(context, $"Search {kind}", price, stock).ConfigureAwait(false), kind, price, stock));
         }
 
-        var run = context.RunId;
+        // "search" too: every scenario of a run names its products with the run id, and only these are searched for.
+        var run = $"search%20{context.RunId}";
         _queries =
         [
             $"products?q={run}&size=100",

@@ -51,7 +51,7 @@ public abstract class CatalogListingTests(CommerceClusterFixture fixture)
         await WaitForAsync(() => InStockAsync(word), ids => ids.SequenceEqual([productId]), "the new product listed in stock");
 
         // As if the catalog had missed a restock: it lists the product sold out while the product has 3.
-        await Catalog.UpdateAsync(CatalogItem.From(created with { Stock = 0 }));
+        await Catalog.UpdateAsync(CatalogItem.From(created with { Stock = 0, Options = [created.Options.Single() with { Stock = 0 }] }));
         Assert.Empty(await InStockAsync(word));
         await product.GetAsync();
         Assert.Empty(await InStockAsync(word));
