@@ -81,7 +81,7 @@ public sealed partial class OrderGrain(
         // The user and the stock are checked side by side; USER_NOT_FOUND still wins over a stock refusal. A refusal
         // that needs no hold costs no write: most orders of a sold-out flash sale end here.
         var user = GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
-        var stock = CheckStockAsync(items);
+        var stock = CheckStockAsync(userId, items);
         try
         {
             await Task.WhenAll(user, stock);
@@ -175,7 +175,7 @@ public sealed partial class OrderGrain(
         await UnregisterTimeoutAsync();
     }
 
-    private async Task CheckStockAsync(IReadOnlyList<OrderItemRequest> items)
+    private async Task CheckStockAsync(long userId, IReadOnlyList<OrderItemRequest> items)
     {
         var products = await Task.WhenAll(items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
         for (var i = 0; i < items.Count; i++)
@@ -186,6 +186,13 @@ public sealed partial class OrderGrain(
                 throw DomainErrors.Conflict(DomainErrors.StockInsufficient,
                     $"Product '{products[i].Name}' ({option.Name}) has {option.Stock} in stock, {items[i].Quantity} requested.");
             }
+        }
+
+        // A product behind a waiting room refuses a user without an admitted Queue-Token here, before the intent and
+        // its reminder are written (the flood of a gated flash sale costs no write); its hold checks again.
+        foreach (var gated in products.Where(p => p.BehindQueue).Select(p => p.ProductId).Distinct())
+        {
+            await QueueGate.CheckAsync(GrainFactory, new QueueTarget(QueueKind.Products, gated), userId);
         }
     }
 

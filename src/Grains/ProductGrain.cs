@@ -129,7 +129,8 @@ public sealed class ProductGrain(
 
     private ProductSnapshot ToSnapshot(ProductState product) =>
         new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt,
-            product.Options.Select(o => new ProductOptionSnapshot(o.OptionId, o.Name, o.Price, o.Stock)).ToList());
+            product.Options.Select(o => new ProductOptionSnapshot(o.OptionId, o.Name, o.Price, o.Stock)).ToList(),
+            _queueGate.IsOn);
 
     // The search index: after every call, the catalog hears of this product when what it lists changed (creation, an
     // option going out of stock or coming back), off the caller's path; see CatalogListing.
@@ -141,7 +142,7 @@ public sealed class ProductGrain(
         }
         finally
         {
-            _listing.Check();
+            _listing.Check(_commit.State);
         }
     }
 

@@ -39,19 +39,19 @@ internal sealed class QueueGate(IPersistentState<QueueGateState> state, IGrainCo
     /// <summary>True when the request carries an admitted token (or the gate's room is already closed); false when the
     /// gate is off (nothing was checked). <paramref name="userId"/> null: the user the edge attached.</summary>
     /// <exception cref="DomainException">QUEUE_TOKEN_REQUIRED.</exception>
-    public async Task<bool> PassAsync(long? userId)
-    {
-        if (!IsOn)
-        {
-            return false;
-        }
+    public Task<bool> PassAsync(long? userId) => IsOn ? CheckAsync(grains, target, userId) : Task.FromResult(false);
 
+    /// <summary>Asks <paramref name="target"/>'s room about the attached pass, whatever the caller's gate says: true when
+    /// admitted (or the room is closed by now).</summary>
+    /// <exception cref="DomainException">QUEUE_TOKEN_REQUIRED.</exception>
+    public static async Task<bool> CheckAsync(IGrainFactory grains, QueueTarget target, long? userId)
+    {
         var token = QueuePass.Token;
         var attached = QueuePass.UserId;
         var check = token is null ? QueuePassCheck.Missing
             : attached is null || (userId is { } user && user != attached) ? QueuePassCheck.Unknown
             : await grains.GetGrain<IQueueGrain>(target.Key).CheckPassAsync(attached.Value, token);
-        return check is QueuePassCheck.Admitted or QueuePassCheck.Closed ? true : throw Refused(check);
+        return check is QueuePassCheck.Admitted or QueuePassCheck.Closed ? true : throw Refused(target, check);
     }
 
     /// <summary>Synchronous, in the turn that changes state: refuses when the gate is on now and nothing was passed.</summary>
@@ -59,11 +59,11 @@ internal sealed class QueueGate(IPersistentState<QueueGateState> state, IGrainCo
     {
         if (IsOn && !passed)
         {
-            throw Refused(QueuePass.Token is null ? QueuePassCheck.Missing : QueuePassCheck.Closed);
+            throw Refused(target, QueuePass.Token is null ? QueuePassCheck.Missing : QueuePassCheck.Closed);
         }
     }
 
-    private DomainException Refused(QueuePassCheck check) => DomainErrors.Forbidden(DomainErrors.QueueTokenRequired, check switch
+    private static DomainException Refused(QueueTarget target, QueuePassCheck check) => DomainErrors.Forbidden(DomainErrors.QueueTokenRequired, check switch
     {
         QueuePassCheck.Missing => $"A waiting room is in front of {target.Key}: send the header {QueuePass.Header} with your admitted token.",
         QueuePassCheck.Unknown => $"The {QueuePass.Header} is not one of your tokens for {target.Key}.",

@@ -8,8 +8,10 @@ public sealed record ProductOptionSnapshot(long OptionId, string Name, long Pric
 /// <summary>Stock is what can still be reserved (reserved units are already taken out of it), summed over the options;
 /// Price is the lowest option price.</summary>
 [GenerateSerializer, Immutable]
+/// <param name="BehindQueue">A waiting room stands in front of the product: a new hold needs the user's admitted
+/// Queue-Token, so order creation checks it before it writes anything.</param>
 public sealed record ProductSnapshot(long ProductId, string Name, long Price, int Stock, DateTimeOffset CreatedAt,
-    IReadOnlyList<ProductOptionSnapshot> Options)
+    IReadOnlyList<ProductOptionSnapshot> Options, bool BehindQueue = false)
 {
     /// <summary>The option an order line means: <paramref name="optionId"/>, or with 0 the product's only option.</summary>
     /// <exception cref="DomainException">PRODUCT_OPTION_NOT_FOUND, PRODUCT_OPTION_REQUIRED.</exception>
