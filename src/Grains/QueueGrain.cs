@@ -88,9 +88,10 @@ public sealed class QueueGrain(
                 return;
             }
 
+            await _commit.CommitAsync(QueueState.Closed);
+            // Only once stored: a failed write reloads the open room, whose tokens must still be found.
             _byUser.Clear();
             _byToken.Clear();
-            await _commit.CommitAsync(QueueState.Closed);
         }
         finally
         {
@@ -172,6 +173,11 @@ public sealed class QueueGrain(
         if (!ReferenceEquals(caughtUp, room))
         {
             await _commit.CommitAsync(caughtUp);
+        }
+        else
+        {
+            // An admission another call made may still be on its way to storage: nothing is answered before it is stored.
+            await _commit.WhenDurableAsync();
         }
 
         return caughtUp;

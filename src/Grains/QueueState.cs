@@ -67,6 +67,12 @@ public sealed record QueueState
     public QueueState Open(QueueSettings settings, DateTimeOffset now)
     {
         Validate(settings);
+        if (IsOpen && Settings == settings)
+        {
+            // A repeated PUT (a retry) changes nothing: the waiting keep their place in the intervals' count.
+            return CatchUp(now);
+        }
+
         var current = IsOpen ? CatchUp(now) : Closed with { OpenedAt = now };
         return current with { IsOpen = true, Settings = settings, Epoch = now, LastBoundary = 0 };
     }

@@ -111,6 +111,18 @@ public sealed class QueueRulesTests
     }
 
     [Fact]
+    public void TheSameSettingsAgainKeepTheIntervalsWhereTheyWere()
+    {
+        var room = Room(10).CatchUp(Opened.AddSeconds(15));
+
+        var repeated = room.Open(ThreeEveryTenSeconds, Opened.AddSeconds(19));
+
+        // Still the boundaries of the first PUT: three more at 20 s, not at 29 s.
+        Assert.Equal(room.Epoch, repeated.Epoch);
+        Assert.Equal(6, repeated.CatchUp(Opened.AddSeconds(20)).Admitted);
+    }
+
+    [Fact]
     public void ClockSteppingBackNeverPutsALaterTokenBeforeAnEarlierOne()
     {
         var room = Room(2, apart: TimeSpan.FromSeconds(4)).Join(new QueueEntry("back", 9, Opened.AddSeconds(1)));
