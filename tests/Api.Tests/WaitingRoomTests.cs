@@ -79,7 +79,7 @@ public abstract class WaitingRoomTests(ApiFactory factory)
 
         var ticket = await _api.TakeTokenAsync("coupons", coupon.CouponId, first.UserId);
         var again = await _api.TakeTokenRawAsync("coupons", coupon.CouponId, first.UserId);
-        var same = await ApiClient.ReadAsync<Queues.QueueTicketResponse>(again, HttpStatusCode.OK);
+        var same = await ApiClient.ReadAsync<Queues.QueueTicketResponse>(again, HttpStatusCode.Created);
         Assert.Equal((ticket.Token, 1), (same.Token, same.Position));
 
         var withoutToken = await Problems.AssertAsync(await _api.IssueCouponRawAsync(coupon.CouponId, first.UserId, queueToken: null),

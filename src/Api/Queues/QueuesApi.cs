@@ -32,7 +32,7 @@ public static class QueuesApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         users.MapPost("/{kind}/{id}/tokens", TakeTokenAsync).WithName("TakeQueueToken")
             .ProducesProblem(StatusCodes.Status409Conflict)
-            .WithSummary("Takes the caller's place in the waiting room: 201 with a new token, 200 with the one already held.");
+            .WithSummary("Takes the caller's place in the waiting room: 201 with the token, the same one when the caller already holds one.");
         users.MapGet("/{kind}/{id}/tokens/{token}", GetTokenAsync).WithName("GetQueueToken")
             .WithSummary("The caller's token: WAITING, ADMITTED (until admittedUntil) or EXPIRED.");
         return routes;
@@ -82,7 +82,8 @@ public static class QueuesApi
     }
 
     /// <summary>The caller's own place, for the user of the bearer token; asking again answers the same token.</summary>
-    public static async Task<Results<Created<QueueTicketResponse>, Ok<QueueTicketResponse>, ValidationProblem>> TakeTokenAsync(
+    /// <summary>201 also for a repeat (the contract's shape): the answer names the one token the user holds.</summary>
+    public static async Task<Results<Created<QueueTicketResponse>, ValidationProblem>> TakeTokenAsync(
         string kind, long id, IGrainFactory grains, ClaimsPrincipal caller)
     {
         var validation = ValidateTarget(kind, id);
@@ -93,9 +94,7 @@ public static class QueuesApi
 
         var ticket = await Queue(grains, kind, id).TakeTokenAsync(caller.UserId()!.Value);
         var response = new QueueTicketResponse(ticket.Token, ticket.Position);
-        return ticket.Created
-            ? TypedResults.Created($"/api/v1/queues/{kind}/{id}/tokens/{ticket.Token}", response)
-            : TypedResults.Ok(response);
+        return TypedResults.Created($"/api/v1/queues/{kind}/{id}/tokens/{ticket.Token}", response);
     }
 
     /// <summary>Another user's token is answered as unknown (404), like a made-up one.</summary>
