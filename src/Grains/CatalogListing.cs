@@ -15,12 +15,23 @@ internal sealed class CatalogListing(IGrainFactory grains, Func<CatalogItem?> li
 
     private readonly CancellationTokenSource _stopped = new();
     private CatalogItem? _told;
+    private object? _checked;
     private bool _telling;
 
-    /// <summary>Cheap when nothing listed changed: one comparison, no call. Runs on the grain's scheduler.</summary>
-    public void Check()
+    /// <summary>Free when the product's state is the instance already checked (most calls of a burst are reads or
+    /// share a write); else one comparison, and a call only when something listed changed. Runs on the grain's
+    /// scheduler.</summary>
+    /// <param name="state">The product's current state instance (states are immutable, so the same instance lists the
+    /// same).</param>
+    public void Check(object state)
     {
-        if (!_telling && !_stopped.IsCancellationRequested && NeedsTelling(listing()))
+        if (_telling || _stopped.IsCancellationRequested || ReferenceEquals(state, _checked))
+        {
+            return;
+        }
+
+        _checked = state;
+        if (NeedsTelling(listing()))
         {
             _telling = true;
             _ = TellAsync();

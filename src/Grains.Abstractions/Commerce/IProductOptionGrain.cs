@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace ECommerce.Grains.Abstractions.Commerce;
 
 /// <summary>Which product an option belongs to, keyed by option id; written before the product that holds the option is
@@ -10,5 +12,6 @@ public interface IProductOptionGrain : IGrainWithIntegerKey
     Task AssignAsync(long productId);
 
     /// <summary>The product the option was assigned to, or null.</summary>
+    [ReadOnly]
     Task<long?> GetProductIdAsync();
 }
