@@ -65,7 +65,7 @@ internal sealed record BenchOptions
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale,
-                                    waiting-room, search (default all)
+                                    waiting-room, search, cart-checkout (default all)
           --url <base url>[,<url>...] run against running backends, e.g. http://127.0.0.1:5000 (no /api/v1); with several
                                     (nodes of one cluster), user i goes to URL i mod count
           --start sqlite|postgres|mysql
