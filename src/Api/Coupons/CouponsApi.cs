@@ -80,7 +80,7 @@ public static class CouponsApi
             found.Page, found.Size, found.Total));
     }
 
-        /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
+    /// <summary>First come, first served; the coupon grain decides, one user at a time. A user takes a copy for
     /// themselves only.</summary>
     public static async Task<Results<Created<IssuedCouponResponse>, ValidationProblem, ProblemHttpResult>> IssueCouponAsync(
         long couponId, IssueCouponRequest request, IGrainFactory grains, ClaimsPrincipal caller, HttpContext http)
