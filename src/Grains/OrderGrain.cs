@@ -180,11 +180,9 @@ public sealed partial class OrderGrain(
         var products = await Task.WhenAll(items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
         for (var i = 0; i < items.Count; i++)
         {
-            var option = products[i].Option(items[i].OptionId);
-            if (option.Stock < items[i].Quantity)
+            if (products[i].ShortageFor(items[i]) is { } shortage)
             {
-                throw DomainErrors.Conflict(DomainErrors.StockInsufficient,
-                    $"Product '{products[i].Name}' ({option.Name}) has {option.Stock} in stock, {items[i].Quantity} requested.");
+                throw shortage;
             }
         }
 

@@ -28,6 +28,18 @@ public sealed record ProductSnapshot(long ProductId, string Name, long Price, in
         return Options.FirstOrDefault(o => o.OptionId == optionId)
             ?? throw DomainErrors.NotFound(DomainErrors.ProductOptionNotFound, $"Option of product {ProductId}", optionId);
     }
+
+    /// <summary>STOCK_INSUFFICIENT when the line's option has less than it asks, else null: the one stock rule order
+    /// creation applies, in the API before an order exists and in the order grain before its intent.</summary>
+    /// <exception cref="DomainException">PRODUCT_OPTION_NOT_FOUND, PRODUCT_OPTION_REQUIRED.</exception>
+    public DomainException? ShortageFor(OrderItemRequest line)
+    {
+        var option = Option(line.OptionId);
+        return option.Stock < line.Quantity
+            ? DomainErrors.Conflict(DomainErrors.StockInsufficient,
+                $"Product '{Name}' ({option.Name}) has {option.Stock} in stock, {line.Quantity} requested.")
+            : null;
+    }
 }
 
 /// <summary>An option to create: its id comes from the product id sequence (the first one's is the product id).</summary>
