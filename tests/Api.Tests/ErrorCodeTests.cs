@@ -215,6 +215,23 @@ public abstract class ErrorCodeTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task ASoldOutLineIsRefusedBeforeAnOrderExistsSoItTakesNoOrderId()
+    {
+        var user = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(100, 1);
+        var first = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 1)]);
+
+        await Problems.AssertAsync(await _api.CreateOrderRawAsync(user.UserId, [(product.ProductId, 1)]),
+            HttpStatusCode.Conflict, "STOCK_INSUFFICIENT");
+        (await _api.PostAsync($"/api/v1/products/{product.ProductId}/stock", new { delta = 1 })).EnsureSuccessStatusCode();
+        var next = await _api.CreateOrderAsync(user.UserId, [(product.ProductId, 1)]);
+
+        // This class's silo allocates order ids one after the other; the refused request never asked for one.
+        Assert.Equal(first.OrderId + 1, next.OrderId);
+        Assert.Equal(0, (await _api.GetProductAsync(product.ProductId)).Stock);
+    }
+
+    [StorageFact]
     public async Task ACouponIsSoldOutAlreadyIssuedOrNotUsableAsItsRulesSay()
     {
         var first = await _api.CreateUserAsync();
