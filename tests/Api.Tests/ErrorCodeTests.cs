@@ -232,6 +232,23 @@ public abstract class ErrorCodeTests(ApiFactory factory)
     }
 
     [StorageFact]
+    public async Task AKeyedRetryOfTheOrderThatTookTheLastUnitAnswersThatOrder()
+    {
+        var user = await _api.CreateUserAsync();
+        var product = await _api.CreateProductAsync(100, 1);
+        var key = Guid.NewGuid().ToString();
+        var created = await _api.CreateOrderRawAsync(user.UserId, [(product.ProductId, 1)], idempotencyKey: key);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+
+        var retry = await _api.CreateOrderRawAsync(user.UserId, [(product.ProductId, 1)], idempotencyKey: key);
+
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(await created.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+        Assert.Equal(0, (await _api.GetProductAsync(product.ProductId)).Stock);
+    }
+
+    [StorageFact]
     public async Task ACouponIsSoldOutAlreadyIssuedOrNotUsableAsItsRulesSay()
     {
         var first = await _api.CreateUserAsync();

@@ -52,10 +52,15 @@ public static class OrdersApi
         // A line with only an option gets its product here (its index grain); the order grain checks the rest.
         var items = await ProductOptionLookup.ResolveAsync(grains,
             request.Items!.Select(i => (i!.ProductId, i.OptionId, (int)i.Quantity!.Value)));
-        // A sold-out line is refused here, from the products' memory, before an order id, an order activation (and
-        // its storage read) or the key exist: a flash sale's flood of late buyers costs one in-memory read each. The
-        // order grain applies the same rule again before it writes its intent.
-        await ProductOptionLookup.RefuseShortageAsync(grains, items);
+        // Without a key, a sold-out line is refused here, from the products' memory, before an order id or an order
+        // activation (and its storage read) exist: a flash sale's flood of late buyers costs one in-memory read each.
+        // The order grain applies the same rule again before it writes its intent. With a key the order decides, so a
+        // retry of the order that took the last unit still answers that order.
+        if (idempotencyKey is null)
+        {
+            await ProductOptionLookup.RefuseShortageAsync(grains, items);
+        }
+
         var result = await IdempotentRequest.RunAsync(http, grains, "order", idempotencyKey,
             new { request.UserId, items, request.CouponId }, IdSequences.Order, StatusCodes.Status201Created,
             async orderId => OrderResponse.From(
