@@ -108,21 +108,17 @@ public sealed partial class OrderGrain(
         var intent = _state.State;
         // The user's order list records the id side by side with the holds; the order is answered only after both.
         var listed = GrainFactory.GetGrain<IUserOrdersGrain>(intent.UserId).AddAsync(OrderId, intent.CreatedAt);
+        // Every hold is asked for at once: the grains hold no locks, so there is no order to keep and no deadlock to
+        // avoid, and each hold group-commits with the other orders' holds on that grain.
+        var lines = HoldLinesAsync(intent);
+        var coupon = HoldCouponAsync(intent);
+        var holds = Task.WhenAll(lines, coupon);
         try
         {
-            var reserved = new List<ReservedLine>(intent.Requested.Count);
-            foreach (var item in intent.Requested)
-            {
-                reserved.Add(await GrainFactory.GetGrain<IProductGrain>(item.ProductId).ReserveAsync(OrderId, item.Quantity, item.OptionId));
-            }
-
-            crashPoints.Reach(OrderCrashPoints.ProductsHeld);
-            var discount = intent.CouponId is { } id
-                ? await GrainFactory.GetGrain<ICouponGrain>(id).ReserveAsync(intent.UserId, OrderId)
-                : 0;
-            crashPoints.Reach(OrderCrashPoints.CouponHeld);
+            // A refusal is reported as the sequential saga did: the first refused line, else the coupon's refusal.
+            await holds;
             await listed;
-            var created = intent.Created(OrderPricing.Price(reserved, discount));
+            var created = intent.Created(OrderPricing.Price(await lines, await coupon));
             // Not written: the stored intent and the stored holds already make this order, and a later activation
             // that finds the intent finishes it the same way (every hold repeats idempotently, at the same price).
             // Its next write (paying, cancelling, expiring) stores it whole.
@@ -133,7 +129,8 @@ public sealed partial class OrderGrain(
         }
         catch (Exception error)
         {
-            // Settled first, so a release's removal from the list cannot overtake the recording.
+            // Every hold has settled (the try awaited them all first); the list's recording is settled too, so a
+            // release's removal from the list cannot overtake it.
             await Task.WhenAny(listed);
             if (error is DomainException)
             {
@@ -142,6 +139,26 @@ public sealed partial class OrderGrain(
 
             throw;
         }
+    }
+
+    private async Task<ReservedLine[]> HoldLinesAsync(OrderState intent)
+    {
+        var lines = await Task.WhenAll(intent.Requested.Select(item =>
+            GrainFactory.GetGrain<IProductGrain>(item.ProductId).ReserveAsync(OrderId, item.Quantity, item.OptionId)));
+        crashPoints.Reach(OrderCrashPoints.ProductsHeld);
+        return lines;
+    }
+
+    private async Task<long> HoldCouponAsync(OrderState intent)
+    {
+        if (intent.CouponId is not { } couponId)
+        {
+            return 0;
+        }
+
+        var discount = await GrainFactory.GetGrain<ICouponGrain>(couponId).ReserveAsync(intent.UserId, OrderId);
+        crashPoints.Reach(OrderCrashPoints.CouponHeld);
+        return discount;
     }
 
     /// <summary>Finishes a creation that a crash interrupted (or whose answer was given from memory): the holds are taken
@@ -351,11 +368,10 @@ public sealed partial class OrderGrain(
                 $"The order could not be paid ({refused.Code}); it was cancelled and refunded.");
         }
 
-        // One confirmation per product covers all of its options in the order.
-        foreach (var productId in order.Lines.Select(l => l.ProductId).Distinct())
-        {
-            await GrainFactory.GetGrain<IProductGrain>(productId).ConfirmAsync(OrderId);
-        }
+        // One confirmation per product covers all of its options in the order; the products confirm side by side
+        // (none can refuse a hold it has).
+        await Task.WhenAll(order.Lines.Select(l => l.ProductId).Distinct()
+            .Select(productId => GrainFactory.GetGrain<IProductGrain>(productId).ConfirmAsync(OrderId)));
 
         crashPoints.Reach(OrderCrashPoints.StockConfirmed);
 
@@ -463,18 +479,11 @@ public sealed partial class OrderGrain(
         await UnregisterTimeoutAsync();
     }
 
-    private async Task ReleaseHoldsAsync(IEnumerable<long> productIds, long? couponId)
-    {
-        foreach (var productId in productIds.Distinct())
-        {
-            await GrainFactory.GetGrain<IProductGrain>(productId).ReleaseAsync(OrderId);
-        }
-
-        if (couponId is { } id)
-        {
-            await GrainFactory.GetGrain<ICouponGrain>(id).ReleaseAsync(OrderId);
-        }
-    }
+    /// <summary>Releases side by side; each release is a no-op where this order holds nothing.</summary>
+    private Task ReleaseHoldsAsync(IEnumerable<long> productIds, long? couponId) =>
+        Task.WhenAll(productIds.Distinct()
+            .Select(productId => GrainFactory.GetGrain<IProductGrain>(productId).ReleaseAsync(OrderId))
+            .Concat(couponId is { } id ? [GrainFactory.GetGrain<ICouponGrain>(id).ReleaseAsync(OrderId)] : []));
 
     private OrderState Existing() =>
         _state.State.Exists ? _state.State : throw DomainErrors.NotFound(DomainErrors.OrderNotFound, "Order", OrderId);

@@ -83,6 +83,36 @@ public abstract class ConcurrencyTests(CommerceClusterFixture fixture)
     }
 
     [StorageFact]
+    public async Task OrdersRefusedForStockWhileTheirCouponsWereBeingHeldLeaveEveryCouponCopyUsable()
+    {
+        // Each order asks for its stock and its coupon at once: a refused one must give back a coupon hold that may
+        // still be in flight when the stock says no, and a placed one holds both.
+        const int stock = 3;
+        const int buyers = 12;
+        var users = await Task.WhenAll(Enumerable.Range(0, buyers).Select(_ => _grains.NewUserAsync(charge: 100_000)));
+        var scarce = await _grains.NewProductAsync(price: 5_000, stock: stock);
+        var couponId = await _grains.NewCouponAsync(discount: 1_000, quantity: buyers);
+        var coupon = _grains.GetGrain<ICouponGrain>(couponId);
+        await Task.WhenAll(users.Select(u => coupon.IssueAsync(u)));
+        var orderIds = await Task.WhenAll(users.Select(_ => _grains.NextIdAsync(IdSequences.Order)));
+
+        var outcomes = await Task.WhenAll(orderIds.Select((orderId, i) => OutcomeAsync(() =>
+            _grains.GetGrain<IOrderGrain>(orderId).CreateAsync(users[i], [new(scarce, 1)], couponId))));
+
+        Assert.Equal(stock, outcomes.Count(o => o == Ok));
+        Assert.Equal(buyers - stock, outcomes.Count(o => o == DomainErrors.StockInsufficient));
+        for (var i = 0; i < buyers; i++)
+        {
+            var copy = await coupon.GetUserCouponAsync(users[i]);
+            Assert.Equal(outcomes[i] == Ok ? UserCouponStatus.Reserved : UserCouponStatus.Available, copy?.Status);
+        }
+
+        var stored = await fixture.Cluster.StoredStateAsync<CouponState>("coupon", coupon);
+        Assert.Equal(stock, stored.Issued.Values.Count(c => c.Status == UserCouponStatus.Reserved));
+        Assert.Equal((0, stock), ((await Stored(scarce)).Stock, (await Stored(scarce)).Reservations.Values.Sum()));
+    }
+
+    [StorageFact]
     public async Task PayingOneOrderManyTimesAtOnceDebitsOnce()
     {
         var userId = await _grains.NewUserAsync(charge: 10_000);
