@@ -19,7 +19,22 @@ internal static class BaselineServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var connectionString = builder.Configuration["postgres"]
             ?? throw new ArgumentException("serve-baseline needs --postgres <connection string>.");
-        builder.Services.AddSingleton(NpgsqlDataSource.Create(connectionString));
+        // The connection settings the project applies to its own PostgreSQL connections (prepared statements kept
+        // across pool returns), unless the string sets them: the ratio compares the designs, not the drivers' defaults.
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 32;
+        }
+
+        if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase)
+            && !connectionString.Contains("resetonclose", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.NoResetOnClose = true;
+        }
+
+        builder.Services.AddSingleton(NpgsqlDataSource.Create(settings.ConnectionString));
         builder.Services.AddProblemDetails();
 
         var app = builder.Build();

@@ -34,6 +34,11 @@ public static class CommerceStorageSiloBuilderExtensions
     /// lets a few silos exhaust the server's connections.</summary>
     public const int DefaultPostgresMaxPoolSize = 20;
 
+    /// <summary>Statements Npgsql prepares per pooled connection when the connection string sets no
+    /// <c>Max Auto Prepare</c>: Orleans sends a handful of fixed statements (grain state, reminders, stream queue),
+    /// each parsed and planned once per connection instead of per call.</summary>
+    public const int DefaultPostgresMaxAutoPrepare = 32;
+
     /// <summary>MySqlConnector pool bound per silo when the connection string sets none, for the same reason.</summary>
     public const int DefaultMySqlMaxPoolSize = 20;
 
@@ -107,13 +112,26 @@ public static class CommerceStorageSiloBuilderExtensions
             _ => throw new InvalidOperationException($"Unknown Storage:Provider '{options.Provider}'."),
         };
 
-    /// <summary>Bounds the pool at <see cref="DefaultPostgresMaxPoolSize"/> unless the string sets a bound itself.</summary>
+    /// <summary>Bounds the pool at <see cref="DefaultPostgresMaxPoolSize"/> unless the string sets a bound itself. Unless
+    /// the string says otherwise, it also keeps a pooled connection's prepared statements: Orleans's statements leave no
+    /// session state behind (no SET, temporary table or session lock), so the <c>DISCARD ALL</c> Npgsql sends by default
+    /// on every return to the pool only throws away the plans <see cref="DefaultPostgresMaxAutoPrepare"/> keeps.</summary>
     internal static string PostgresConnectionString(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!SetsKey(connectionString, "maximumpoolsize", "maxpoolsize"))
         {
             builder.MaxPoolSize = DefaultPostgresMaxPoolSize;
+        }
+
+        if (!SetsKey(connectionString, "maxautoprepare"))
+        {
+            builder.MaxAutoPrepare = DefaultPostgresMaxAutoPrepare;
+        }
+
+        if (!SetsKey(connectionString, "noresetonclose"))
+        {
+            builder.NoResetOnClose = true;
         }
 
         return builder.ConnectionString;

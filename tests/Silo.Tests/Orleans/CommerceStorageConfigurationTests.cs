@@ -23,6 +23,19 @@ public sealed class CommerceStorageConfigurationTests
     }
 
     [Theory]
+    [InlineData("Host=db;Username=u;Password=p", 32, true)]
+    [InlineData("Host=db;Username=u;Password=p;Max Auto Prepare=0;No Reset On Close=false", 0, false)]
+    [InlineData("Host=db;Username=u;Password=p;MaxAutoPrepare=5", 5, true)]
+    public void PostgresKeepsPreparedStatementsAcrossPoolReturnsUnlessTheConnectionStringSaysOtherwise(string connectionString,
+        int maxAutoPrepare, bool noResetOnClose)
+    {
+        var (_, resolved) = Resolve("Postgres", "Postgres", connectionString);
+
+        var builder = new NpgsqlConnectionStringBuilder(resolved);
+        Assert.Equal((maxAutoPrepare, noResetOnClose), (builder.MaxAutoPrepare, builder.NoResetOnClose));
+    }
+
+    [Theory]
     [InlineData("Server=db;User ID=u;Password=p", 20)]
     [InlineData("Server=db;User ID=u;Password=p;Maximum Pool Size=7", 7)]
     [InlineData("Server=db;User ID=u;Password=p;MaxPoolSize=100", 100)]
