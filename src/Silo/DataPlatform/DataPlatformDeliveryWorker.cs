@@ -34,9 +34,22 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
     public async Task<int> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var due = await _store.TakeDueAsync(_clock.GetUtcNow(), BatchSize, cancellationToken);
-        foreach (var delivery in due)
+        var delivered = new List<Guid>(due.Count);
+        try
         {
-            await DeliverAsync(delivery, cancellationToken);
+            foreach (var delivery in due)
+            {
+                if (await DeliverAsync(delivery, cancellationToken))
+                {
+                    delivered.Add(delivery.Event.EventId);
+                }
+            }
+        }
+        finally
+        {
+            // One write for the pass's deliveries. A crash before it sends them again, as a crash between a POST and
+            // its own write always did; the platform drops the repeat by its Idempotency-Key.
+            await _store.MarkDeliveredAsync(delivered, _clock.GetUtcNow(), CancellationToken.None);
         }
 
         return due.Count;
@@ -102,7 +115,8 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
         }
     }
 
-    private async Task DeliverAsync(PendingDelivery delivery, CancellationToken cancellationToken)
+    /// <returns>Whether the platform took it (its delivered mark is the caller's, for the whole pass).</returns>
+    private async Task<bool> DeliverAsync(PendingDelivery delivery, CancellationToken cancellationToken)
     {
         try
         {
@@ -127,10 +141,10 @@ public sealed partial class DataPlatformDeliveryWorker : BackgroundService, IDea
                 LogDeadLettered(_logger, exception, delivery.Event.EventType, delivery.Event.EventId, attempts);
             }
 
-            return;
+            return false;
         }
 
-        await _store.MarkDeliveredAsync(delivery.Event.EventId, _clock.GetUtcNow(), cancellationToken);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,

@@ -64,10 +64,26 @@ internal sealed class DataPlatformStore(SqlDatabase database)
         return due;
     }
 
-    public async Task MarkDeliveredAsync(Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Ends the deliveries of a pass in one statement and one transaction.</summary>
+    public async Task MarkDeliveredAsync(IReadOnlyList<Guid> eventIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (eventIds.Count == 0)
+        {
+            return;
+        }
+
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        await MarkDeliveredAsync(transaction, eventId, now, cancellationToken);
+        var names = eventIds.Select((_, i) => $"@event_id{i}").ToList();
+        await using var command = Command(transaction, $"""
+            UPDATE data_platform_delivery SET status = 'DELIVERED', delivered_at = @now
+            WHERE event_id IN ({string.Join(", ", names)})
+            """).Bind("@now", now);
+        for (var i = 0; i < eventIds.Count; i++)
+        {
+            command.Bind(names[i], eventIds[i]);
+        }
+
+        await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 

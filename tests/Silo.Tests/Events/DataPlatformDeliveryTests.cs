@@ -125,6 +125,28 @@ public sealed class DataPlatformDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task EventsDeliveredInOnePassAreAllMarkedDeliveredAndNeverPostedAgain()
+    {
+        // More than one pass's batch (20): each pass marks what it delivered in one write.
+        const int orders = 25;
+        var platform = new FakeDataPlatform();
+        await using var host = await EventsHost.StartAsync(_database, dataPlatform: platform, settings: FastRetries);
+
+        await Task.WhenAll(Enumerable.Range(0, orders).Select(i => host.PayOrderAsync(801 + i, (8001 + i, 1))));
+        await Eventually.HoldsAsync(() => Task.FromResult(platform.Requests.Count == orders), TimeSpan.FromSeconds(10),
+            "every paid order reaches the data platform");
+        var store = host.Services.GetRequiredService<DataPlatformStore>();
+        await Eventually.HoldsAsync(async () => (await store.TakeDueAsync(DateTimeOffset.MaxValue, 100, CancellationToken.None)).Count == 0,
+            TimeSpan.FromSeconds(5), "every delivery is marked delivered");
+
+        // A few more polls (200 ms apart): a delivery left unmarked would be posted again.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(orders, platform.Requests.Count);
+        Assert.Equal(orders, platform.Requests.Select(r => r.IdempotencyKey).Distinct().Count());
+        Assert.All(platform.Requests, request => Assert.Equal(HttpStatusCode.OK, request.Status));
+    }
+
+    [Fact]
     public async Task AFailureThatIsNeitherAnHttpErrorNorATimeoutCountsAsAnAttemptUntilTheEventIsADeadLetter()
     {
         var platform = new FakeDataPlatform { Broken = true };
