@@ -16,23 +16,33 @@ internal sealed class DataPlatformStore(SqlDatabase database)
     {
         var queued = 0;
         await using var transaction = await database.BeginWriteAsync(cancellationToken);
-        foreach (var platformEvent in events)
+        // One multi-row INSERT per chunk: a stream delivery's batch is one statement, not one per event. A repeat of an
+        // event id, also within one statement, is skipped by the conflict clause and not counted.
+        foreach (var chunk in events.Chunk(EnqueueChunk))
         {
+            var rows = chunk.Select((_, i) => $"(@event_id{i}, @event_type{i}, @payload{i}, @occurred_at{i}, 'PENDING', 0, @due, @now)");
             await using var command = Command(transaction, $"""
                 INSERT INTO data_platform_delivery (event_id, event_type, payload, occurred_at, status, attempts,
                     next_attempt_at, created_at)
-                VALUES (@event_id, @event_type, @payload, @occurred_at, 'PENDING', 0, @due, @now)
+                VALUES {string.Join(", ", rows)}
                 {database.OnDuplicateKeyDoNothing("event_id")}
                 """)
-                .Bind("@event_id", platformEvent.EventId).Bind("@event_type", platformEvent.EventType)
-                .Bind("@payload", platformEvent.Payload).Bind("@occurred_at", platformEvent.OccurredAt)
                 .Bind("@due", now.ToUnixTimeMilliseconds()).Bind("@now", now);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                command.Bind($"@event_id{i}", chunk[i].EventId).Bind($"@event_type{i}", chunk[i].EventType)
+                    .Bind($"@payload{i}", chunk[i].Payload).Bind($"@occurred_at{i}", chunk[i].OccurredAt);
+            }
+
             queued += await command.ExecuteNonQueryAsync(cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
         return queued;
     }
+
+    // Events per INSERT: 4 parameters each keeps a statement far below every provider's parameter limit.
+    private const int EnqueueChunk = 100;
 
     /// <summary>Whether the event was ever queued (whatever became of its delivery since).</summary>
     public async Task<bool> HasQueuedAsync(Guid eventId, CancellationToken cancellationToken)

@@ -147,6 +147,28 @@ public sealed class DataPlatformDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task ABatchQueuedInOneStatementCountsOnlyEventsNotQueuedBeforeAndEachIsPostedOnce()
+    {
+        var platform = new FakeDataPlatform();
+        await using var host = await EventsHost.StartAsync(_database, dataPlatform: platform, settings: FastRetries);
+        var store = host.Services.GetRequiredService<DataPlatformStore>();
+        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        PlatformEvent Event(Guid id) => new(id, "Test", """{"n":1}""", DateTimeOffset.UtcNow);
+
+        // A repeat inside one batch, then a batch holding one event queued before.
+        var first = await store.EnqueueAsync([Event(a), Event(b), Event(a)], DateTimeOffset.UtcNow, CancellationToken.None);
+        var second = await store.EnqueueAsync([Event(b), Event(c)], DateTimeOffset.UtcNow, CancellationToken.None);
+        var many = Enumerable.Range(0, 130).Select(_ => Event(Guid.NewGuid())).ToList();
+        var third = await store.EnqueueAsync(many, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        Assert.Equal((2, 1, 130), (first, second, third));
+        await Eventually.HoldsAsync(() => Task.FromResult(platform.Requests.Count >= 133), TimeSpan.FromSeconds(10),
+            "every queued event reaches the data platform");
+        Assert.Equal(133, platform.Requests.Count);
+        Assert.All(new[] { a, b, c }.Concat(many.Select(e => e.EventId)), id => Assert.Equal(1, platform.Delivered(id)));
+    }
+
+    [Fact]
     public async Task AFailureThatIsNeitherAnHttpErrorNorATimeoutCountsAsAnAttemptUntilTheEventIsADeadLetter()
     {
         var platform = new FakeDataPlatform { Broken = true };
