@@ -68,11 +68,21 @@ public sealed partial class CouponGrain(
 
     public async Task<UserCouponView> IssueAsync(long userId)
     {
+        var outcome = await TryIssueAsync(userId);
+        return outcome.Issued ?? throw outcome.Refusal!;
+    }
+
+    public async Task<CouponIssue> TryIssueAsync(long userId)
+    {
         await _commit.WhenReadyAsync();
         // Behind a waiting room nothing is answered without the caller's admitted Queue-Token (checked first).
         var passedQueue = await _queueGate.PassAsync(userId);
-        // A refusal (sold out, already issued, expired) costs no call to the user.
-        _ = Existing().Issue(userId, Now);
+        // A refusal (sold out, already issued, expired) costs no call to the user, and is answered, not thrown.
+        if (Existing().IssueRefusalFor(userId, Now) is { } refusal)
+        {
+            return new CouponIssue(null, refusal);
+        }
+
         // USER_NOT_FOUND before anything is issued; the user grain never calls a coupon, so no cycle.
         await GrainFactory.GetGrain<IUserGrain>(userId).AddCouponAsync(CouponId);
         await _commit.WhenReadyAsync();
@@ -86,7 +96,7 @@ public sealed partial class CouponGrain(
             _ = TellDirectoryAsync(change.State);
         }
 
-        return ToView(change.State, change.Record!);
+        return new CouponIssue(ToView(change.State, change.Record!), null);
     }
 
     public Task<UserCouponView?> GetUserCouponAsync(long userId)

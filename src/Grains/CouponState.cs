@@ -75,24 +75,21 @@ public sealed record CouponState
         Name == other.Name && DiscountAmount == other.DiscountAmount && TotalQuantity == other.TotalQuantity
         && ExpiresAt == other.ExpiresAt;
 
+    /// <summary>Why <see cref="Issue"/> would refuse the user now, in its order (expired, then already issued, then sold
+    /// out), or null; not thrown.</summary>
+    public DomainException? IssueRefusalFor(long userId, DateTimeOffset now) =>
+        IsExpiredAt(now) ? DomainErrors.Conflict(DomainErrors.CouponExpired, $"Coupon '{Name}' expired at {ExpiresAt:O}.")
+        : Issued.ContainsKey(userId) ? DomainErrors.Conflict(DomainErrors.CouponAlreadyIssued,
+            $"Coupon '{Name}' was already issued to user {userId}.")
+        : Remaining <= 0 ? DomainErrors.Conflict(DomainErrors.CouponSoldOut, $"All {TotalQuantity} copies of coupon '{Name}' are issued.")
+        : null;
+
     /// <summary>Checks and issues in one step, so the last copy can never go to two users.</summary>
     public CouponChange Issue(long userId, DateTimeOffset now)
     {
-        if (IsExpiredAt(now))
+        if (IssueRefusalFor(userId, now) is { } refusal)
         {
-            throw DomainErrors.Conflict(DomainErrors.CouponExpired, $"Coupon '{Name}' expired at {ExpiresAt:O}.");
-        }
-
-        if (Issued.ContainsKey(userId))
-        {
-            throw DomainErrors.Conflict(DomainErrors.CouponAlreadyIssued,
-                $"Coupon '{Name}' was already issued to user {userId}.");
-        }
-
-        if (Remaining <= 0)
-        {
-            throw DomainErrors.Conflict(DomainErrors.CouponSoldOut,
-                $"All {TotalQuantity} copies of coupon '{Name}' are issued.");
+            throw refusal;
         }
 
         var copy = new UserCoupon(userId, UserCouponStatus.Available, null, now, null);

@@ -98,7 +98,13 @@ public static class CouponsApi
 
         // Behind a waiting room the coupon grain asks for the Queue-Token header (QUEUE_TOKEN_REQUIRED, 403).
         http.AttachQueueToken(request.UserId.Value);
-        var issued = await grains.GetGrain<ICouponGrain>(couponId).IssueAsync(request.UserId!.Value);
+        // Sold out, already issued or expired comes back as a value: the flood after the last copy throws nothing.
+        var outcome = await grains.GetGrain<ICouponGrain>(couponId).TryIssueAsync(request.UserId!.Value);
+        if (outcome.Issued is not { } issued)
+        {
+            return ApiExceptionHandler.ProblemFor(outcome.Refusal!);
+        }
+
         return TypedResults.Created($"/api/v1/users/{issued.UserId}/coupons", IssuedCouponResponse.From(issued));
     }
 }

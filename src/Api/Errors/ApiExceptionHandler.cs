@@ -1,5 +1,6 @@
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
 namespace ECommerce.Api.Errors;
@@ -40,6 +41,11 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
             Exception = exception,
         });
     }
+
+    /// <summary>The answer this handler gives <paramref name="refusal"/>, for an endpoint that gets the refusal as a
+    /// value (nothing thrown): the same status, title, detail and code.</summary>
+    public static ProblemHttpResult ProblemFor(DomainException refusal) =>
+        TypedResults.Problem(Problem(StatusOf(refusal.Kind), refusal.Code, TitleOf(refusal.Kind), refusal.Message));
 
     public static bool IsExpected(Exception exception) =>
         exception is DomainException or BadHttpRequestException;

@@ -56,9 +56,10 @@ public static class OrdersApi
         // activation (and its storage read) exist: a flash sale's flood of late buyers costs one in-memory read each.
         // The order grain applies the same rule again before it writes its intent. With a key the order decides, so a
         // retry of the order that took the last unit still answers that order.
-        if (idempotencyKey is null)
+        if (idempotencyKey is null && await ProductOptionLookup.ShortageAsync(grains, items) is { } shortage)
         {
-            await ProductOptionLookup.RefuseShortageAsync(grains, items);
+            // Answered, not thrown: the same 409 the exception handler gives.
+            return ApiExceptionHandler.ProblemFor(shortage);
         }
 
         var result = await IdempotentRequest.RunAsync(http, grains, "order", idempotencyKey,

@@ -37,20 +37,21 @@ internal static class ProductOptionLookup
         return (product, product.Option(optionId));
     }
 
-    /// <summary>Throws the order grain's own STOCK_INSUFFICIENT (or option error) for the first line its product
-    /// cannot cover now; a line that passes here may still be refused by the order, which decides on its holds.</summary>
-    /// <exception cref="DomainException">STOCK_INSUFFICIENT, PRODUCT_NOT_FOUND, PRODUCT_OPTION_NOT_FOUND,
-    /// PRODUCT_OPTION_REQUIRED.</exception>
-    public static async Task RefuseShortageAsync(IGrainFactory grains, IReadOnlyList<OrderItemRequest> lines)
+    /// <summary>The order grain's own STOCK_INSUFFICIENT for the first line its product cannot cover now, as a value, or
+    /// null; a line that passes here may still be refused by the order, which decides on its holds.</summary>
+    /// <exception cref="DomainException">PRODUCT_NOT_FOUND, PRODUCT_OPTION_NOT_FOUND, PRODUCT_OPTION_REQUIRED.</exception>
+    public static async Task<DomainException?> ShortageAsync(IGrainFactory grains, IReadOnlyList<OrderItemRequest> lines)
     {
         var products = await Task.WhenAll(lines.Select(line => grains.GetGrain<IProductGrain>(line.ProductId).GetAsync()));
         for (var i = 0; i < lines.Count; i++)
         {
             if (products[i].ShortageFor(lines[i]) is { } shortage)
             {
-                throw shortage;
+                return shortage;
             }
         }
+
+        return null;
     }
 
     /// <summary>Order lines as the order grain takes them: a line with only an option gets its product; a line with only

@@ -14,6 +14,10 @@ public enum UserCouponStatus
     Expired,
 }
 
+/// <summary>An issue's outcome: the copy issued, or the refusal (never both).</summary>
+[GenerateSerializer, Immutable]
+public sealed record CouponIssue([property: Id(0)] UserCouponView? Issued, [property: Id(1)] DomainException? Refusal);
+
 [GenerateSerializer, Immutable]
 public sealed record UserCouponView(long CouponId, long UserId, string Name, long DiscountAmount,
     UserCouponStatus Status, DateTimeOffset IssuedAt, DateTimeOffset? UsedAt, DateTimeOffset ExpiresAt, long? OrderId);
@@ -33,6 +37,12 @@ public interface ICouponGrain : IGrainWithIntegerKey, IQueueGatedGrain
     /// <exception cref="DomainException">COUPON_NOT_FOUND, USER_NOT_FOUND, COUPON_EXPIRED, COUPON_ALREADY_ISSUED,
     /// COUPON_SOLD_OUT; QUEUE_TOKEN_REQUIRED behind a waiting room without the user's admitted token (<see cref="QueuePass"/>).</exception>
     Task<UserCouponView> IssueAsync(long userId);
+
+    /// <summary><see cref="IssueAsync"/> with the coupon's own refusals (expired, already issued, sold out) answered as
+    /// a value rather than thrown: a flash sale's late majority costs no exception. Anything else still throws.</summary>
+    /// <exception cref="DomainException">COUPON_NOT_FOUND, USER_NOT_FOUND; QUEUE_TOKEN_REQUIRED behind a waiting room;
+    /// a refusal found only on the second decision (another call took the last copy while the user was checked).</exception>
+    Task<CouponIssue> TryIssueAsync(long userId);
 
     /// <returns>null when the coupon was never issued to the user.</returns>
     /// <exception cref="DomainException">COUPON_NOT_FOUND.</exception>

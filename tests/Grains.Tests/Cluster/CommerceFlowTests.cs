@@ -168,6 +168,29 @@ public abstract class CommerceFlowTests(CommerceClusterFixture fixture)
     }
 
     [StorageFact]
+    public async Task TryIssueAnswersTheCouponsOwnRefusalsAsValuesInIssuesOrderAndThrowsTheRest()
+    {
+        var (first, second) = (await _grains.NewUserAsync(), await _grains.NewUserAsync());
+        var couponId = await _grains.NewCouponAsync(discount: 500, quantity: 1);
+        var coupon = _grains.GetGrain<ICouponGrain>(couponId);
+
+        var issued = await coupon.TryIssueAsync(first);
+        var again = await coupon.TryIssueAsync(first);
+        var soldOut = await coupon.TryIssueAsync(second);
+
+        Assert.Equal((first, null), (issued.Issued?.UserId, issued.Refusal));
+        // Already issued wins over sold out for the user who holds the last copy, as IssueAsync decides.
+        Assert.Equal((null, DomainErrors.CouponAlreadyIssued), (again.Issued, again.Refusal?.Code));
+        Assert.Equal((null, DomainErrors.CouponSoldOut, ErrorKind.Conflict), (soldOut.Issued, soldOut.Refusal?.Code, soldOut.Refusal?.Kind));
+        Assert.Equal(DomainErrors.CouponSoldOut, await OutcomeAsync(() => coupon.IssueAsync(second)));
+        Assert.Equal((1, 0), ((await coupon.GetAsync()).IssuedQuantity, (await coupon.GetAsync()).Remaining));
+
+        var fresh = _grains.GetGrain<ICouponGrain>(await _grains.NewCouponAsync(discount: 500, quantity: 5));
+        Assert.Equal(DomainErrors.UserNotFound, await OutcomeAsync(() => fresh.TryIssueAsync(first + 1_000_000)));
+        Assert.Equal(0, (await fresh.GetAsync()).IssuedQuantity);
+    }
+
+    [StorageFact]
     public async Task TheCatalogFindsACreatedProductAndRefusesABadPage()
     {
         var name = "Lamp " + Guid.NewGuid().ToString("N");
