@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +23,15 @@ internal static class BaselineServer
         // The connection settings the project applies to its own PostgreSQL connections (prepared statements kept
         // across pool returns), unless the string sets them: the ratio compares the designs, not the drivers' defaults.
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("auto prepare", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("autoprepare", StringComparison.OrdinalIgnoreCase))
+        var keys = new DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Select(key => key.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant())
+            .ToHashSet();
+        if (!keys.Contains("MAXAUTOPREPARE"))
         {
             settings.MaxAutoPrepare = 32;
         }
 
-        if (!connectionString.Contains("reset on close", StringComparison.OrdinalIgnoreCase)
-            && !connectionString.Contains("resetonclose", StringComparison.OrdinalIgnoreCase))
+        if (!keys.Contains("NORESETONCLOSE"))
         {
             settings.NoResetOnClose = true;
         }

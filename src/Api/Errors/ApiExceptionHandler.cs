@@ -15,7 +15,7 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
     {
         var problem = exception switch
         {
-            DomainException domain => Problem(StatusOf(domain.Kind), domain.Code, TitleOf(domain.Kind), domain.Message),
+            DomainException domain => ProblemDetailsFor(domain),
             BadHttpRequestException badRequest => Problem(badRequest.StatusCode,
                 ErrorCodes.ForStatus(badRequest.StatusCode), "The request could not be read.", badRequest.Message),
             TimeoutException => Problem(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServiceUnavailable,
@@ -44,8 +44,10 @@ internal sealed class ApiExceptionHandler(IProblemDetailsService problemDetails,
 
     /// <summary>The answer this handler gives <paramref name="refusal"/>, for an endpoint that gets the refusal as a
     /// value (nothing thrown): the same status, title, detail and code.</summary>
-    public static ProblemHttpResult ProblemFor(DomainException refusal) =>
-        TypedResults.Problem(Problem(StatusOf(refusal.Kind), refusal.Code, TitleOf(refusal.Kind), refusal.Message));
+    public static ProblemHttpResult ProblemFor(DomainException refusal) => TypedResults.Problem(ProblemDetailsFor(refusal));
+
+    private static ProblemDetails ProblemDetailsFor(DomainException domain) =>
+        Problem(StatusOf(domain.Kind), domain.Code, TitleOf(domain.Kind), domain.Message);
 
     public static bool IsExpected(Exception exception) =>
         exception is DomainException or BadHttpRequestException;
