@@ -69,6 +69,12 @@ public static class CommerceStorageSiloBuilderExtensions
         {
             SerializedSqliteGrainStorage.Decorate(services, GrainStorage.Name);
         }
+        else if (options.Provider == StorageProvider.Postgres)
+        {
+            services.AddOptions<StateWriteBatchOptions>().Bind(configuration.GetSection(StateWriteBatchOptions.Section));
+            services.AddSingleton(sp => new PostgresStatementBatcher(connectionString, sp.GetRequiredService<IOptions<StateWriteBatchOptions>>().Value));
+            BatchedPostgresGrainStorage.Decorate(services, GrainStorage.Name);
+        }
         // States are [GenerateSerializer] records with stable [Id]s: store them with Orleans's own version-tolerant
         // serializer. The provider's default JSON one writes "$id" into immutable dictionaries (product, coupon,
         // catalog, ranking states) and then cannot read them back.
@@ -89,6 +95,10 @@ public static class CommerceStorageSiloBuilderExtensions
                 reminders.Invariant = invariant;
                 reminders.ConnectionString = connectionString;
             });
+            if (options.Provider == StorageProvider.Postgres)
+            {
+                BatchedPostgresReminderTable.Decorate(services);
+            }
         }
 
         return silo;

@@ -1,0 +1,166 @@
+using ECommerce.Grains;
+using ECommerce.Silo.Hosting;
+using ECommerce.Silo.Tests.Storage;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+using Orleans.TestingHost;
+
+namespace ECommerce.Silo.Tests.Orleans;
+
+/// <summary>Grain-state writes on PostgreSQL committed together (<see cref="BatchedPostgresGrainStorage"/>): the same
+/// rows and ETags as Orleans's provider, one outcome per grain, fewer round trips than writes.</summary>
+[RequiresPostgres]
+public sealed class StateWriteBatchTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>
+{
+    private const string StateName = "test-counter";
+
+    [StorageFact]
+    public async Task WritesOfManyGrainsAtOnceGoOutInFewBatchesAndEachIsReadBackByTheProvider()
+    {
+        await using var cluster = await CommerceTestCluster.StartAsync(await fixture.CreateDatabaseAsync(), CommerceTestCluster.NewServiceId());
+        var (batched, provider) = Storages(cluster);
+        var before = batched.Batcher.Flushes;
+
+        var states = Enumerable.Range(0, 300).Select(i => new GrainState<CounterState>(new CounterState { Value = i })).ToArray();
+        await Task.WhenAll(states.Select((state, i) => batched.WriteStateAsync(StateName, GrainId.Create("counter", $"many-{i}"), state)));
+
+        var flushes = batched.Batcher.Flushes - before;
+        Assert.InRange(flushes, 1, 30);
+        for (var i = 0; i < states.Length; i++)
+        {
+            Assert.Equal("1", states[i].ETag);
+            var read = new GrainState<CounterState>(new CounterState());
+            await provider.ReadStateAsync(StateName, GrainId.Create("counter", $"many-{i}"), read);
+            Assert.Equal((i, "1", true), (read.State!.Value, read.ETag, read.RecordExists));
+        }
+    }
+
+    [StorageFact]
+    public async Task AStaleWriteAmongOthersIsRefusedAloneAndTheOthersCommit()
+    {
+        await using var cluster = await CommerceTestCluster.StartAsync(await fixture.CreateDatabaseAsync(), CommerceTestCluster.NewServiceId());
+        var (batched, provider) = Storages(cluster);
+        var contested = GrainId.Create("counter", "contested");
+        var current = new GrainState<CounterState>(new CounterState { Value = 1 });
+        await batched.WriteStateAsync(StateName, contested, current);
+        await batched.WriteStateAsync(StateName, contested, current);
+        Assert.Equal("2", current.ETag);
+
+        var others = Enumerable.Range(0, 100).Select(i => new GrainState<CounterState>(new CounterState { Value = 1000 + i })).ToArray();
+        var stale = new GrainState<CounterState>(new CounterState { Value = -1 }) { ETag = "1" };
+        var blind = new GrainState<CounterState>(new CounterState { Value = -2 });
+        var othersWritten = others.Select((state, i) => batched.WriteStateAsync(StateName, GrainId.Create("counter", $"other-{i}"), state)).ToList();
+        var staleWrite = batched.WriteStateAsync(StateName, contested, stale);
+        var blindWrite = batched.WriteStateAsync(StateName, contested, blind);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => staleWrite);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => blindWrite);
+        await Task.WhenAll(othersWritten);
+        Assert.All(others, state => Assert.Equal("1", state.ETag));
+        Assert.Equal(("1", null), (stale.ETag, blind.ETag));
+
+        var read = new GrainState<CounterState>(new CounterState());
+        await provider.ReadStateAsync(StateName, contested, read);
+        Assert.Equal((1, "2"), (read.State!.Value, read.ETag));
+    }
+
+    /// <summary>Every key shape Orleans's provider stores: a batched write finds the row the provider wrote (it succeeds
+    /// only with the provider's ETag on the provider's row) and the provider reads the batched write back.</summary>
+    [StorageFact]
+    public async Task EveryKeyShapeLandsOnTheRowTheProviderKeepsForIt()
+    {
+        await using var cluster = await CommerceTestCluster.StartAsync(await fixture.CreateDatabaseAsync(), CommerceTestCluster.NewServiceId());
+        var (batched, provider) = Storages(cluster);
+        var type = GrainType.Create("counter");
+        var guid = Guid.Parse("0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+        GrainId[] keys =
+        [
+            GrainId.Create("counter", "plain-string"),
+            GrainId.Create(type, GrainIdKeyExtensions.CreateIntegerKey(-42)),
+            GrainId.Create(type, GrainIdKeyExtensions.CreateIntegerKey(42, "ext")),
+            GrainId.Create(type, GrainIdKeyExtensions.CreateGuidKey(guid)),
+            GrainId.Create(type, GrainIdKeyExtensions.CreateGuidKey(guid, "ext")),
+        ];
+
+        foreach (var key in keys)
+        {
+            var state = new GrainState<CounterState>(new CounterState { Value = 1 });
+            await provider.WriteStateAsync(StateName, key, state);
+            state.State!.Value = 2;
+            await batched.WriteStateAsync(StateName, key, state);
+            Assert.Equal("2", state.ETag);
+
+            var read = new GrainState<CounterState>(new CounterState());
+            await provider.ReadStateAsync(StateName, key, read);
+            Assert.Equal((2, "2"), (read.State!.Value, read.ETag));
+        }
+
+        // Five shapes, five rows: none of the writes above landed on another shape's row.
+        var distinct = new GrainState<CounterState>(new CounterState());
+        await provider.ReadStateAsync(StateName, GrainId.Create(type, GrainIdKeyExtensions.CreateIntegerKey(42)), distinct);
+        Assert.False(distinct.RecordExists);
+    }
+
+    [StorageFact]
+    public async Task RemindersWrittenAtOnceShareBatchesAndKeepTheirETags()
+    {
+        await using var cluster = await CommerceTestCluster.StartAsync(await fixture.CreateDatabaseAsync(), CommerceTestCluster.NewServiceId());
+        var services = CommerceTestCluster.SiloServices(cluster);
+        var reminders = Assert.IsType<BatchedPostgresReminderTable>(services.GetRequiredService<IReminderTable>());
+        var (batched, _) = Storages(cluster);
+        var startAt = new DateTime(2026, 12, 2, 10, 0, 0, DateTimeKind.Utc);
+        var grains = Enumerable.Range(0, 200).Select(i => GrainId.Create("order", $"batched-{i}")).ToArray();
+        var before = batched.Batcher.Flushes;
+
+        var etags = await Task.WhenAll(grains.Select(grain => reminders.UpsertRow(new ReminderEntry
+        {
+            GrainId = grain, ReminderName = "expiry", StartAt = startAt, Period = TimeSpan.FromMinutes(1),
+        })));
+
+        Assert.InRange(batched.Batcher.Flushes - before, 1, 20);
+        Assert.All(etags, etag => Assert.Equal("1", etag));
+        var again = await reminders.UpsertRow(new ReminderEntry
+        {
+            GrainId = grains[0], ReminderName = "expiry", StartAt = startAt.AddMinutes(5), Period = TimeSpan.FromMinutes(2),
+        });
+        Assert.Equal("2", again);
+
+        // Read back by the provider's own queries: the schedule the upsert wrote, by grain and by the whole ring.
+        var row = await reminders.ReadRow(grains[0], "expiry");
+        Assert.Equal((startAt.AddMinutes(5), TimeSpan.FromMinutes(2), "2"), (row!.StartAt.ToUniversalTime(), row.Period, row.ETag));
+        Assert.Equal(200, (await reminders.ReadRows(0, 0)).Reminders.Count);
+
+        Assert.False(await reminders.RemoveRow(grains[0], "expiry", "1"));
+        var removed = await Task.WhenAll(grains.Select(grain => reminders.RemoveRow(grain, "expiry", grain == grains[0] ? "2" : "1")));
+        Assert.All(removed, Assert.True);
+        Assert.Empty((await reminders.ReadRows(0, 0)).Reminders);
+    }
+
+    [StorageFact]
+    public async Task DisabledBatchingSendsEachWriteOnItsOwn()
+    {
+        var database = new ConfigurationBuilder()
+            .AddConfiguration(await fixture.CreateDatabaseAsync())
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:StateWriteBatch:Disabled"] = "true" })
+            .Build();
+        await using var cluster = await CommerceTestCluster.StartAsync(database, CommerceTestCluster.NewServiceId());
+        var (batched, _) = Storages(cluster);
+        var before = batched.Batcher.Flushes;
+
+        var states = Enumerable.Range(0, 40).Select(i => new GrainState<CounterState>(new CounterState { Value = i })).ToArray();
+        await Task.WhenAll(states.Select((state, i) => batched.WriteStateAsync(StateName, GrainId.Create("counter", $"alone-{i}"), state)));
+
+        Assert.Equal(40, batched.Batcher.Flushes - before);
+        Assert.All(states, state => Assert.Equal("1", state.ETag));
+    }
+
+    private static (BatchedPostgresGrainStorage Batched, IGrainStorage Provider) Storages(TestCluster cluster)
+    {
+        var services = CommerceTestCluster.SiloServices(cluster);
+        return (Assert.IsType<BatchedPostgresGrainStorage>(services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name)),
+            services.GetRequiredKeyedService<IGrainStorage>(GrainStorage.Name + ":postgres"));
+    }
+}
