@@ -38,6 +38,12 @@ public sealed record CouponState
     [Id(5)]
     public ImmutableDictionary<long, UserCoupon> Issued { get; init; } = ImmutableDictionary<long, UserCoupon>.Empty;
 
+    // Order id -> user id of every copy that names an order (reserved or used): derived from Issued, never stored, built
+    // on first use after a read and carried along by each change, so confirming or releasing an order's copy is one
+    // lookup instead of a pass over every copy issued.
+    [NonSerialized]
+    private ImmutableDictionary<long, long>? _byOrder;
+
     public bool Exists => Name.Length > 0;
 
     public int Remaining => TotalQuantity - Issued.Count;
@@ -138,10 +144,42 @@ public sealed record CouponState
     public UserCouponStatus StatusOf(UserCoupon copy, DateTimeOffset now) =>
         copy.Status == UserCouponStatus.Available && IsExpiredAt(now) ? UserCouponStatus.Expired : copy.Status;
 
-    private UserCoupon? HeldBy(long orderId) => Issued.Values.FirstOrDefault(c => c.OrderId == orderId);
+    private UserCoupon? HeldBy(long orderId) =>
+        ByOrder.TryGetValue(orderId, out var userId) && Issued.TryGetValue(userId, out var copy) && copy.OrderId == orderId
+            ? copy
+            : null;
 
-    private CouponChange Update(UserCoupon copy) =>
-        new(this with { Issued = Issued.SetItem(copy.UserId, copy) }, copy);
+    private ImmutableDictionary<long, long> ByOrder => _byOrder ??= IndexByOrder(Issued);
+
+    private static ImmutableDictionary<long, long> IndexByOrder(ImmutableDictionary<long, UserCoupon> issued)
+    {
+        var index = ImmutableDictionary.CreateBuilder<long, long>();
+        foreach (var copy in issued.Values)
+        {
+            if (copy.OrderId is { } orderId)
+            {
+                index[orderId] = copy.UserId;
+            }
+        }
+
+        return index.ToImmutable();
+    }
+
+    private CouponChange Update(UserCoupon copy)
+    {
+        var byOrder = ByOrder;
+        if (Issued.TryGetValue(copy.UserId, out var before) && before.OrderId is { } released && released != copy.OrderId)
+        {
+            byOrder = byOrder.Remove(released);
+        }
+
+        if (copy.OrderId is { } held)
+        {
+            byOrder = byOrder.SetItem(held, copy.UserId);
+        }
+
+        return new(this with { Issued = Issued.SetItem(copy.UserId, copy), _byOrder = byOrder }, copy);
+    }
 
     private static DomainException NotUsable(string message) =>
         DomainErrors.Conflict(DomainErrors.CouponNotUsable, message);

@@ -91,4 +91,32 @@ public sealed class CouponRulesTests
     {
         Assert.Equal(DomainErrors.CouponNotUsable, CodeOf(() => Coupon(10).ConfirmUse(100, Now)));
     }
+    [Fact]
+    public void EachOrderFindsOnlyTheCopyItHoldsAlsoAfterTheCopyMovedToAnotherOrderOrTheStateWasReadBack()
+    {
+        var coupon = Coupon(10);
+        for (var userId = 1; userId <= 5; userId++)
+        {
+            coupon = coupon.Issue(userId, Now).State.Reserve(userId, 100 + userId, Now).Change.State;
+        }
+
+        // Order 103 lets user 3's copy go; order 203 of the same user takes it.
+        var moved = coupon.Release(103).State.Reserve(3, 203, Now).Change.State;
+        // What storage gives back: the copies only, no index.
+        var reread = new CouponState
+        {
+            Name = moved.Name, DiscountAmount = moved.DiscountAmount, TotalQuantity = moved.TotalQuantity,
+            ExpiresAt = moved.ExpiresAt, CreatedAt = moved.CreatedAt, Issued = moved.Issued,
+        };
+
+        foreach (var state in new[] { moved, reread })
+        {
+            Assert.Equal(DomainErrors.CouponNotUsable, CodeOf(() => state.ConfirmUse(103, Now)));
+            Assert.Null(state.Release(103).Record);
+            var used = state.ConfirmUse(203, Now);
+            Assert.Equal((3L, UserCouponStatus.Used, 203L), (used.Record!.UserId, used.Record.Status, used.Record.OrderId!.Value));
+            Assert.Equal(4L, state.ConfirmUse(104, Now).Record!.UserId);
+            Assert.Equal(UserCouponStatus.Available, state.Release(105).State.Issued[5].Status);
+        }
+    }
 }
