@@ -9,7 +9,9 @@ namespace ECommerce.Bench.Scenarios;
 /// load, the top-5 is read back to back, and the time from each payment's answer to the top-5 counting it is reported.</summary>
 internal sealed class FullFlowScenario : Scenario
 {
-    private const string TopFive = "products/top?days=3&limit=5";
+    // The ranking's own top-N, read at its largest N: with warm-up rounds before the load, their products sit at the same
+    // sales count product X is climbing to and would hide it from a top-5 (the ranking itself is the same for any N).
+    private const string RankingRead = "products/top?days=3&limit=50";
 
     // How long after the load the top-5 may take to count every paid order before the measurement gives up.
     private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(60);
@@ -91,7 +93,7 @@ internal sealed class FullFlowScenario : Scenario
         long? settleBy = null;
         while (true)
         {
-            var response = await reader.GetExpectingAsync(TopFive, context.CancellationToken).ConfigureAwait(false);
+            var response = await reader.GetExpectingAsync(RankingRead, context.CancellationToken).ConfigureAwait(false);
             var at = Stopwatch.GetTimestamp();
             var count = response.Json.EnumerateArray()
                 .Where(top => top.GetProperty("productId").GetInt64() == _productX)
