@@ -40,7 +40,7 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     private readonly StateWriteBatchOptions _options;
     private readonly object _gate = new();
     private readonly Queue<Statement> _pending = new();
-    private readonly Lazy<Task<IReadOnlyDictionary<string, string>>> _queries;
+    private Task<IReadOnlyDictionary<string, string>>? _queries;
     private int _flushing;
     private long _flushes;
 
@@ -51,7 +51,6 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
         var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = options.MaxInFlight + 1 };
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _options = options;
-        _queries = new(LoadQueriesAsync);
     }
 
     /// <summary>Batches sent so far: fewer than the statements when they were grouped.</summary>
@@ -127,7 +126,7 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var queries = await _queries.Value;
+            var queries = await QueriesAsync();
             batch.Sort(Statement.RowOrder);
             await using var connection = await _dataSource.OpenConnectionAsync();
             await using var command = new NpgsqlBatch(connection);
@@ -169,6 +168,20 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
             BatchSize.Record(batch.Count);
             BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    /// <summary>The statements, read once; a read that failed (the database unreachable at the first write) is not
+    /// kept, so the next batch reads them again instead of failing for the life of the silo.</summary>
+    private Task<IReadOnlyDictionary<string, string>> QueriesAsync()
+    {
+        var current = Volatile.Read(ref _queries);
+        if (current is { IsFaulted: false, IsCanceled: false })
+        {
+            return current;
+        }
+
+        var next = LoadQueriesAsync();
+        return Interlocked.CompareExchange(ref _queries, next, current) == current ? next : _queries!;
     }
 
     private async Task<IReadOnlyDictionary<string, string>> LoadQueriesAsync()

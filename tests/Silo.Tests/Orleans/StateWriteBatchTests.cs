@@ -157,6 +157,27 @@ public sealed class StateWriteBatchTests(PostgresStorageFixture fixture) : IClas
         Assert.All(states, state => Assert.Equal("1", state.ETag));
     }
 
+    /// <summary>A batcher whose first batch could not read Orleans's statements (here: before the migrations made
+    /// them) reads them again for the next batch, rather than failing every write for the rest of its life.</summary>
+    [StorageFact]
+    public async Task ABatcherThatCouldNotReadTheStatementsOnceReadsThemAgainForTheNextBatch()
+    {
+        var database = await fixture.CreateDatabaseAsync();
+        await using var batcher = new PostgresStatementBatcher(database.GetConnectionString("Postgres")!, new StateWriteBatchOptions());
+
+        await Assert.ThrowsAsync<Npgsql.PostgresException>(() => RemoveReminderAsync(batcher));
+
+        await using var cluster = await CommerceTestCluster.StartAsync(database, CommerceTestCluster.NewServiceId());
+        Assert.Equal(false, await RemoveReminderAsync(batcher));
+    }
+
+    private static Task<object?> RemoveReminderAsync(PostgresStatementBatcher batcher) =>
+        batcher.RunAsync("DeleteReminderRowKey", "reminder|none|expiry",
+            new Npgsql.NpgsqlParameter("ServiceId", "no-service"),
+            new Npgsql.NpgsqlParameter("GrainId", "order/none"),
+            new Npgsql.NpgsqlParameter("ReminderName", "expiry"),
+            new Npgsql.NpgsqlParameter("Version", 1));
+
     private static (BatchedPostgresGrainStorage Batched, IGrainStorage Provider) Storages(TestCluster cluster)
     {
         var services = CommerceTestCluster.SiloServices(cluster);
