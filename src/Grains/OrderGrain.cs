@@ -430,7 +430,7 @@ public sealed partial class OrderGrain(
         }
 
         var counted = GrainFactory.GetGrain<IProductRankingGrain>(IProductRankingGrain.Key)
-            .HasCountedAsync(paidEvent.EventId, paidEvent.Order.PaidAt);
+            .HasCountedAsync(paidEvent.EventId, paidEvent.Order.OrderId, paidEvent.Order.PaidAt);
         var taken = GrainFactory.GetGrain<IDataPlatformGrain>(IDataPlatformGrain.Key).HasTakenAsync(paidEvent.EventId);
         await Task.WhenAll(counted, taken);
         if (counted.Result && taken.Result)

@@ -11,8 +11,8 @@ using Orleans.Streams.Core;
 namespace ECommerce.Grains;
 
 /// <summary>Counts paid orders per business day and product and answers the top sellers from memory. It consumes the
-/// paid-orders stream implicitly, a batch of events per delivery; their counts and ids are stored in one write before
-/// the delivery returns, so a redelivered event is never counted twice, even after a restart.</summary>
+/// paid-orders stream implicitly, a batch of events per delivery; their counts and order ids are stored in one write
+/// before the delivery returns, so a redelivered event is never counted twice, even after a restart.</summary>
 [Reentrant]
 [ImplicitStreamSubscription(OrderStreams.PaidNamespace)]
 public sealed partial class ProductRankingGrain(
@@ -70,12 +70,12 @@ public sealed partial class ProductRankingGrain(
         foreach (var item in items)
         {
             var day = BusinessDay(item.Item.Order.PaidAt);
-            if (day < keptFrom || next.HasCounted(item.Item.EventId))
+            if (day < keptFrom || next.HasCounted(item.Item.EventId, item.Item.Order.OrderId))
             {
                 continue;
             }
 
-            next = next.Count(item.Item.EventId, day, SalesOf(item.Item.Order));
+            next = next.Count(item.Item.Order.OrderId, day, SalesOf(item.Item.Order));
             counted++;
             newest = newest is null || item.Item.Order.PaidAt > newest.PaidAt ? item.Item.Order : newest;
         }
@@ -111,14 +111,14 @@ public sealed partial class ProductRankingGrain(
             return;
         }
 
-        if (_commit.State.HasCounted(eventId))
+        if (_commit.State.HasCounted(eventId, order.OrderId))
         {
             // A redelivery while the first delivery's write is still running must not be confirmed before it.
             await _commit.WhenDurableAsync();
             return;
         }
 
-        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(eventId, day, SalesOf(order)));
+        await _commit.CommitAsync(_commit.State.KeepFrom(keptFrom).Count(order.OrderId, day, SalesOf(order)));
     }
 
     private static List<ProductSales> SalesOf(OrderPaid order) =>
@@ -146,7 +146,7 @@ public sealed partial class ProductRankingGrain(
         return Task.FromResult(_commit.State.Top(Today, days, limit));
     }
 
-    public async Task<bool> HasCountedAsync(Guid eventId, DateTimeOffset paidAt)
+    public async Task<bool> HasCountedAsync(Guid eventId, long orderId, DateTimeOffset paidAt)
     {
         await _commit.WhenReadyAsync();
         if (BusinessDay(paidAt) < KeptFrom)
@@ -154,7 +154,7 @@ public sealed partial class ProductRankingGrain(
             return true;
         }
 
-        if (!_commit.State.HasCounted(eventId))
+        if (!_commit.State.HasCounted(eventId, orderId))
         {
             return false;
         }

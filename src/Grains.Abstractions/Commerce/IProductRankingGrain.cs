@@ -17,7 +17,8 @@ public interface IProductRankingGrain : IGrainWithIntegerKey
     public const int MaxDays = 30;
     public const int MaxLimit = 50;
 
-    /// <summary>Counts a paid order's quantities on its business day; an event already counted is ignored.</summary>
+    /// <summary>Counts a paid order's quantities on its business day; an order already counted is ignored. An order is
+    /// paid once, so its id stands for its one paid event.</summary>
     Task RecordPaidOrderAsync(Guid eventId, OrderPaid order);
 
     /// <summary>The <paramref name="limit"/> best sellers over the last <paramref name="days"/> business days, today included;
@@ -25,9 +26,9 @@ public interface IProductRankingGrain : IGrainWithIntegerKey
     /// <exception cref="DomainException">VALIDATION_FAILED unless days is 1..30 and limit 1..50.</exception>
     Task<IReadOnlyList<TopProduct>> GetTopAsync(int days, int limit);
 
-    /// <summary>Whether the event is stored as counted, or was paid too long ago to count: the order's acknowledgement
-    /// where the stream is not durable.</summary>
-    Task<bool> HasCountedAsync(Guid eventId, DateTimeOffset paidAt);
+    /// <summary>Whether the paid order is stored as counted, or was paid too long ago to count: the order's
+    /// acknowledgement where the stream is not durable.</summary>
+    Task<bool> HasCountedAsync(Guid eventId, long orderId, DateTimeOffset paidAt);
 
     /// <summary>What this activation has taken from the paid-orders stream.</summary>
     Task<Events.StreamConsumerProgress> GetProgressAsync();

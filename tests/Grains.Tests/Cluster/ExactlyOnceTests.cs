@@ -184,7 +184,7 @@ public abstract class ExactlyOnceTests(CommerceClusterFixture fixture)
             700, 0, 700, null, DateTimeOffset.UtcNow);
 
         await Task.WhenAll(Enumerable.Range(0, Repeats).Select(_ => ranking.RecordPaidOrderAsync(eventId, paid)));
-        await ranking.RecordPaidOrderAsync(Guid.NewGuid(), paid with { OrderId = paid.OrderId + 1 });
+        await ranking.RecordPaidOrderAsync(Guid.NewGuid(), paid with { OrderId = await _grains.NextIdAsync(IdSequences.Order) });
 
         var top = await ranking.GetTopAsync(1, IProductRankingGrain.MaxLimit);
         Assert.Equal(("Kettle", 14L), (top.Single(p => p.ProductId == productId).Name, top.Single(p => p.ProductId == productId).SalesCount));

@@ -16,8 +16,11 @@ public sealed class ProductRankingTests : IDisposable
     private Task<EventsHost> StartAsync() =>
         EventsHost.StartAsync(_database, services => services.AddSingleton<TimeProvider>(_clock));
 
+    private static long _lastOrderId;
+
+    // Each call is another paid order: the ranking knows an order it counted by its id.
     private static OrderPaid Paid(DateTimeOffset paidAt, params (long ProductId, int Quantity)[] lines) =>
-        new(1, 1, lines.Select(line => new OrderLine(line.ProductId, $"product {line.ProductId}", line.Quantity, 1_000,
+        new(Interlocked.Increment(ref _lastOrderId), 1, lines.Select(line => new OrderLine(line.ProductId, $"product {line.ProductId}", line.Quantity, 1_000,
             line.Quantity * 1_000L)).ToList(), 0, 0, 0, null, paidAt);
 
     private static List<(int Rank, long ProductId, string Name, long SalesCount)> Ranks(IEnumerable<TopProduct> top) =>
@@ -49,10 +52,11 @@ public sealed class ProductRankingTests : IDisposable
     {
         await using var host = await StartAsync();
         var eventId = Guid.NewGuid();
+        var paid = Paid(Noon, (1, 2), (2, 1));
 
-        await host.Ranking.RecordPaidOrderAsync(eventId, Paid(Noon, (1, 2), (2, 1)));
-        await host.Ranking.RecordPaidOrderAsync(eventId, Paid(Noon, (1, 2), (2, 1)));
-        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => host.Ranking.RecordPaidOrderAsync(eventId, Paid(Noon, (1, 2), (2, 1)))));
+        await host.Ranking.RecordPaidOrderAsync(eventId, paid);
+        await host.Ranking.RecordPaidOrderAsync(eventId, paid);
+        await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => host.Ranking.RecordPaidOrderAsync(eventId, paid)));
 
         Assert.Equal([(1, 1L, "product 1", 2L), (2, 2L, "product 2", 1L)], Ranks(await host.Ranking.GetTopAsync(1, 5)));
     }
@@ -61,15 +65,16 @@ public sealed class ProductRankingTests : IDisposable
     public async Task ARedeliveryAfterARestartIsNotCountedAgainAndTheCountsSurviveTheRestart()
     {
         var eventId = Guid.NewGuid();
+        var paid = Paid(Noon, (7, 3));
         await using (var before = await StartAsync())
         {
-            await before.Ranking.RecordPaidOrderAsync(eventId, Paid(Noon, (7, 3)));
+            await before.Ranking.RecordPaidOrderAsync(eventId, paid);
         }
 
         await using var after = await StartAsync();
         Assert.Equal(3, await after.SalesOfAsync(7));
 
-        await after.Ranking.RecordPaidOrderAsync(eventId, Paid(Noon, (7, 3)));
+        await after.Ranking.RecordPaidOrderAsync(eventId, paid);
         await after.Ranking.RecordPaidOrderAsync(Guid.NewGuid(), Paid(Noon, (7, 1)));
 
         Assert.Equal(4, await after.SalesOfAsync(7));
