@@ -81,22 +81,32 @@ public sealed partial class OrderGrain(
         // The user and the stock are checked side by side; USER_NOT_FOUND still wins over a stock refusal. A refusal
         // that needs no hold costs no write: most orders of a sold-out flash sale end here.
         var user = GrainFactory.GetGrain<IUserGrain>(userId).GetAsync();
-        var stock = CheckStockAsync(userId, items);
+        var claimed = ClaimStockAsync(userId, items);
         try
         {
-            await Task.WhenAll(user, stock);
+            try
+            {
+                await Task.WhenAll(user, claimed);
+            }
+            catch (DomainException) when (user.IsFaulted)
+            {
+                await user;
+            }
+
+            // Intent and reminder first (both stored, side by side): whatever dies after this point, the reminder finds
+            // the intent and finishes or releases its holds.
+            var intent = OrderState.Intend(userId, items, couponId, Now, _options.PaymentTimeout);
+            var reminder = this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(intent), _options.ReminderPeriod);
+            await Task.WhenAll(reminder, _state.CommitAsync(intent, GrainContext));
+            _reminder = await reminder;
         }
-        catch (DomainException) when (user.IsFaulted)
+        catch (Exception) when (claimed.IsCompletedSuccessfully)
         {
-            await user;
+            // Not created: the claims go now rather than when they lapse. A stored intent is finished by the reminder.
+            await DropClaimsAsync(claimed.Result);
+            throw;
         }
 
-        // Intent and reminder first (both stored, side by side): whatever dies after this point, the reminder finds
-        // the intent and finishes or releases its holds.
-        var intent = OrderState.Intend(userId, items, couponId, Now, _options.PaymentTimeout);
-        var reminder = this.RegisterOrUpdateReminder(PaymentTimeoutReminder, FirstTickAfter(intent), _options.ReminderPeriod);
-        await Task.WhenAll(reminder, _state.CommitAsync(intent, GrainContext));
-        _reminder = await reminder;
         crashPoints.Reach(OrderCrashPoints.IntentStored);
         return ToSnapshot(await TakeHoldsAsync());
     }
@@ -192,24 +202,47 @@ public sealed partial class OrderGrain(
         await UnregisterTimeoutAsync();
     }
 
-    private async Task CheckStockAsync(long userId, IReadOnlyList<OrderItemRequest> items)
+    /// <summary>The stock check, which also claims what passed on each product (<see cref="IProductGrain.ClaimAsync"/>):
+    /// the first refused line in request order is the answer, and the claims taken by then go. Returns the products
+    /// that hold a claim for this order.</summary>
+    private async Task<long[]> ClaimStockAsync(long userId, IReadOnlyList<OrderItemRequest> items)
     {
-        var products = await Task.WhenAll(items.Select(item => GrainFactory.GetGrain<IProductGrain>(item.ProductId).GetAsync()));
-        for (var i = 0; i < items.Count; i++)
+        var productIds = items.Select(item => item.ProductId).Distinct().ToArray();
+        var claims = productIds.Select(productId => GrainFactory.GetGrain<IProductGrain>(productId)
+            .ClaimAsync(OrderId, items.Where(item => item.ProductId == productId).ToList())).ToArray();
+        // A product claims only when all of its lines pass on what it showed: those are the claims to let go.
+        bool Claimed(int i) => claims[i].IsCompletedSuccessfully
+            && items.Where(item => item.ProductId == productIds[i]).All(item => claims[i].Result.ShortageFor(item) is null);
+        try
         {
-            if (products[i].ShortageFor(items[i]) is { } shortage)
+            await Task.WhenAll(claims);
+            var products = productIds.Zip(claims).ToDictionary(pair => pair.First, pair => pair.Second.Result);
+            foreach (var item in items)
             {
-                throw shortage;
+                if (products[item.ProductId].ShortageFor(item) is { } shortage)
+                {
+                    throw shortage;
+                }
+            }
+
+            // A product behind a waiting room refuses a user without an admitted Queue-Token here, before the intent and
+            // its reminder are written (the flood of a gated flash sale costs no write); its hold checks again.
+            foreach (var gated in products.Values.Where(p => p.BehindQueue).Select(p => p.ProductId))
+            {
+                await QueueGate.CheckAsync(GrainFactory, new QueueTarget(QueueKind.Products, gated), userId);
             }
         }
-
-        // A product behind a waiting room refuses a user without an admitted Queue-Token here, before the intent and
-        // its reminder are written (the flood of a gated flash sale costs no write); its hold checks again.
-        foreach (var gated in products.Where(p => p.BehindQueue).Select(p => p.ProductId).Distinct())
+        catch (DomainException)
         {
-            await QueueGate.CheckAsync(GrainFactory, new QueueTarget(QueueKind.Products, gated), userId);
+            await DropClaimsAsync(productIds.Where((_, i) => Claimed(i)));
+            throw;
         }
+
+        return productIds;
     }
+
+    private Task DropClaimsAsync(IEnumerable<long> productIds) =>
+        Task.WhenAll(productIds.Select(productId => GrainFactory.GetGrain<IProductGrain>(productId).ReleaseAsync(OrderId)));
 
     /// <summary>The reminder's first tick: at the payment timeout, or sooner when the period is shorter, so an
     /// interrupted creation is finished or released within one period; at once for an intent already overdue.</summary>

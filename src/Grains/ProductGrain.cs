@@ -17,6 +17,7 @@ public sealed class ProductGrain(
     private GroupCommit<ProductState> _commit = null!;
     private QueueGate _queueGate = null!;
     private CatalogListing _listing = null!;
+    private readonly StockClaims _claims = new();
 
     private long ProductId => this.GetPrimaryKeyLong();
 
@@ -57,6 +58,20 @@ public sealed class ProductGrain(
 
     public Task<ProductSnapshot> GetAsync() => Task.FromResult(ToSnapshot(Existing()));
 
+    public Task<ProductSnapshot> ClaimAsync(long orderId, IReadOnlyList<OrderItemRequest> lines)
+    {
+        var seen = ToSnapshot(Existing(), claimant: orderId);
+        if (lines.All(line => seen.ShortageFor(line) is null))
+        {
+            var units = lines
+                .GroupBy(line => seen.Option(line.OptionId).OptionId)
+                .ToDictionary(option => option.Key, option => option.Sum(line => line.Quantity));
+            _claims.Claim(orderId, units, Now);
+        }
+
+        return Task.FromResult(seen);
+    }
+
     public async Task<ProductSnapshot> AdjustStockAsync(int delta, long optionId = 0)
     {
         await _commit.WhenReadyAsync();
@@ -84,6 +99,7 @@ public sealed class ProductGrain(
 
         var change = product.Reserve(orderId, optionId, quantity, Now);
         var option = change.State.Option(product.Option(optionId).OptionId);
+        _claims.Take(orderId, option.OptionId);
         var line = new ReservedLine(ProductId, product.Name, option.Price, option.Reservations[orderId], option.OptionId,
             option.Name);
         await ApplyAsync(change);
@@ -92,6 +108,7 @@ public sealed class ProductGrain(
 
     public async Task ReleaseAsync(long orderId)
     {
+        _claims.Drop(orderId);
         await _commit.WhenReadyAsync();
         if (Current.Exists)
         {
@@ -127,10 +144,15 @@ public sealed class ProductGrain(
             ? product
             : throw DomainErrors.NotFound(DomainErrors.ProductNotFound, "Product", ProductId);
 
-    private ProductSnapshot ToSnapshot(ProductState product) =>
-        new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt,
-            product.Options.Select(o => new ProductOptionSnapshot(o.OptionId, o.Name, o.Price, o.Stock)).ToList(),
+    /// <param name="claimant">The order asking, whose own claim is not counted against it.</param>
+    private ProductSnapshot ToSnapshot(ProductState product, long claimant = 0)
+    {
+        var now = Now;
+        return new(ProductId, product.Name, product.Price, product.Stock, product.CreatedAt,
+            product.Options.Select(o => new ProductOptionSnapshot(o.OptionId, o.Name, o.Price, o.Stock,
+                Math.Min(o.Stock, _claims.ClaimedOf(o.OptionId, now, except: claimant)))).ToList(),
             _queueGate.IsOn);
+    }
 
     // The search index: after every call, the catalog hears of this product when what it lists changed (creation, an
     // option going out of stock or coming back), off the caller's path; see CatalogListing.

@@ -2,8 +2,10 @@
 namespace ECommerce.Grains.Abstractions.Commerce;
 
 /// <summary>One option of a product (size, colour, ...): its own price and stock. Stock is what can still be reserved.</summary>
+/// <param name="Claimed">Units of <paramref name="Stock"/> that orders checking out right now claimed and have not held
+/// yet (see <see cref="IProductGrain.ClaimAsync"/>); not for sale to another order meanwhile.</param>
 [GenerateSerializer, Immutable]
-public sealed record ProductOptionSnapshot(long OptionId, string Name, long Price, int Stock);
+public sealed record ProductOptionSnapshot(long OptionId, string Name, long Price, int Stock, int Claimed = 0);
 
 /// <summary>Stock is what can still be reserved (reserved units are already taken out of it), summed over the options;
 /// Price is the lowest option price.</summary>
@@ -35,10 +37,10 @@ public sealed record ProductSnapshot(long ProductId, string Name, long Price, in
     public DomainException? ShortageFor(OrderItemRequest line)
     {
         var option = Option(line.OptionId);
-        return option.Stock < line.Quantity
-            ? DomainErrors.Conflict(DomainErrors.StockInsufficient,
-                $"Product '{Name}' ({option.Name}) has {option.Stock} in stock, {line.Quantity} requested.")
-            : null;
+        return option.Stock - option.Claimed >= line.Quantity ? null
+            : DomainErrors.Conflict(DomainErrors.StockInsufficient, option.Claimed == 0
+                ? $"Product '{Name}' ({option.Name}) has {option.Stock} in stock, {line.Quantity} requested."
+                : $"Product '{Name}' ({option.Name}) has {option.Stock} in stock, {option.Claimed} of them claimed by orders being created, {line.Quantity} requested.");
     }
 }
 
@@ -70,6 +72,15 @@ public interface IProductGrain : IGrainWithIntegerKey, IQueueGatedGrain
     /// <exception cref="DomainException">PRODUCT_NOT_FOUND.</exception>
     Task<ProductSnapshot> GetAsync();
 
+    /// <summary>Order creation's stock check: the product as the order sees it (other orders' claims counted in
+    /// <see cref="ProductOptionSnapshot.Claimed"/>, its own not). When every line passes
+    /// <see cref="ProductSnapshot.ShortageFor"/> on it, their units are claimed for the order, in memory only, until
+    /// <see cref="ReserveAsync"/> holds them, <see cref="ReleaseAsync"/> drops them or they lapse (seconds); a refused
+    /// order claims nothing. The claim only keeps other orders' checks from passing on units this order is about to
+    /// hold; the hold still decides.</summary>
+    /// <exception cref="DomainException">PRODUCT_NOT_FOUND, PRODUCT_OPTION_NOT_FOUND, PRODUCT_OPTION_REQUIRED.</exception>
+    Task<ProductSnapshot> ClaimAsync(long orderId, IReadOnlyList<OrderItemRequest> lines);
+
     /// <summary>Restocks (positive) or removes (negative) units of one option; never below 0.</summary>
     /// <exception cref="DomainException">PRODUCT_NOT_FOUND, PRODUCT_OPTION_NOT_FOUND, PRODUCT_OPTION_REQUIRED,
     /// STOCK_INSUFFICIENT, VALIDATION_FAILED.</exception>
@@ -82,7 +93,8 @@ public interface IProductGrain : IGrainWithIntegerKey, IQueueGatedGrain
     /// admitted token (<see cref="QueuePass"/>).</exception>
     Task<ReservedLine> ReserveAsync(long orderId, int quantity, long optionId = 0);
 
-    /// <summary>Puts the order's reserved units back, of every option; a no-op when the order holds none.</summary>
+    /// <summary>Puts the order's reserved units back, of every option, and drops its claim; a no-op when the order holds
+    /// none.</summary>
     Task ReleaseAsync(long orderId);
 
     /// <summary>Turns the order's reservations (every option) into sales; a no-op when already confirmed.</summary>
