@@ -23,8 +23,8 @@ public sealed class StateWriteBatchOptions
     public int MaxInFlight { get; set; } = 2;
 }
 
-/// <summary>Runs Orleans's own one-row write statements (the <c>OrleansQuery</c> texts the providers run) for many
-/// grains in one round trip and one commit. A statement that finds a free flush slot goes out at once (alone, if
+/// <summary>Runs Orleans's own one-row statements (the <c>OrleansQuery</c> texts the providers run: writes, and the
+/// grain-state read of each activation) for many grains in one round trip and one commit. A statement that finds a free flush slot goes out at once (alone, if
 /// nothing else waits), so a quiet silo adds no wait; statements arriving while <see cref="StateWriteBatchOptions.MaxInFlight"/>
 /// batches are on their way go out together in the next. Each statement keeps its own optimistic check, so a stale
 /// ETag is refused for its grain alone; a failed batch fails each of its statements, as a failed single write would.</summary>
@@ -60,9 +60,16 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
     /// answers the first column of its first row (null for none or NULL). <paramref name="rowKey"/> names the row it
     /// changes, table included: a batch takes rows in that order, so two batches never wait on each other's rows
     /// crosswise.</summary>
-    public Task<object?> RunAsync(string queryKey, string rowKey, params NpgsqlParameter[] parameters)
+    public Task<object?> RunAsync(string queryKey, string rowKey, params NpgsqlParameter[] parameters) =>
+        Enqueue(new Statement(queryKey, rowKey, parameters, wholeRow: false));
+
+    /// <summary>Runs a one-row read <paramref name="queryKey"/> in the next batch and answers its first row's columns
+    /// (NULL as null), or null when it found no row. It sees what the batches before it committed.</summary>
+    public async Task<object?[]?> ReadRowAsync(string queryKey, string rowKey, params NpgsqlParameter[] parameters) =>
+        (object?[]?)await Enqueue(new Statement(queryKey, rowKey, parameters, wholeRow: true));
+
+    private Task<object?> Enqueue(Statement statement)
     {
-        var statement = new Statement(queryKey, rowKey, parameters);
         if (_options.Disabled)
         {
             return RunAloneAsync(statement);
@@ -145,7 +152,10 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
             {
                 for (var i = 0; i < batch.Count; i++)
                 {
-                    answers[i] = await reader.ReadAsync() && !await reader.IsDBNullAsync(0) ? reader.GetValue(0) : null;
+                    answers[i] = !await reader.ReadAsync() ? null
+                        : batch[i].WholeRow ? Row(reader)
+                        : await reader.IsDBNullAsync(0) ? null
+                        : reader.GetValue(0);
                     await reader.NextResultAsync();
                 }
             }
@@ -168,6 +178,17 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
             BatchSize.Record(batch.Count);
             BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
+    }
+
+    private static object?[] Row(NpgsqlDataReader reader)
+    {
+        var values = new object?[reader.FieldCount];
+        for (var column = 0; column < values.Length; column++)
+        {
+            values[column] = reader.IsDBNull(column) ? null : reader.GetValue(column);
+        }
+
+        return values;
     }
 
     /// <summary>The statements, read once; a read that failed (the database unreachable at the first write) is not
@@ -199,13 +220,14 @@ internal sealed class PostgresStatementBatcher : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
-    private sealed class Statement(string queryKey, string rowKey, NpgsqlParameter[] parameters)
+    private sealed class Statement(string queryKey, string rowKey, NpgsqlParameter[] parameters, bool wholeRow)
     {
         public static readonly Comparison<Statement> RowOrder = (a, b) => string.CompareOrdinal(a.RowKey, b.RowKey);
 
         public string QueryKey { get; } = queryKey;
         public string RowKey { get; } = rowKey;
         public NpgsqlParameter[] Parameters { get; } = parameters;
+        public bool WholeRow { get; } = wholeRow;
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -10,8 +10,8 @@ using Orleans.TestingHost;
 
 namespace ECommerce.Silo.Tests.Orleans;
 
-/// <summary>Grain-state writes on PostgreSQL committed together (<see cref="BatchedPostgresGrainStorage"/>): the same
-/// rows and ETags as Orleans's provider, one outcome per grain, fewer round trips than writes.</summary>
+/// <summary>Grain-state reads and writes on PostgreSQL sent together (<see cref="BatchedPostgresGrainStorage"/>): the
+/// same rows and ETags as Orleans's provider, one outcome per grain, fewer round trips than statements.</summary>
 [RequiresPostgres]
 public sealed class StateWriteBatchTests(PostgresStorageFixture fixture) : IClassFixture<PostgresStorageFixture>
 {
@@ -36,6 +36,45 @@ public sealed class StateWriteBatchTests(PostgresStorageFixture fixture) : IClas
             await provider.ReadStateAsync(StateName, GrainId.Create("counter", $"many-{i}"), read);
             Assert.Equal((i, "1", true), (read.State!.Value, read.ETag, read.RecordExists));
         }
+    }
+
+    [StorageFact]
+    public async Task ReadsOfManyGrainsAtOnceShareBatchesAndSeeWhatTheProviderStoredClearedOrNeverWrote()
+    {
+        await using var cluster = await CommerceTestCluster.StartAsync(await fixture.CreateDatabaseAsync(), CommerceTestCluster.NewServiceId());
+        var (batched, provider) = Storages(cluster);
+        var keys = Enumerable.Range(0, 120).Select(i => GrainId.Create("counter", $"read-{i}")).ToArray();
+        // 0..99 written (twice for the even ones), 100..109 written then cleared, 110..119 never written.
+        for (var i = 0; i < 110; i++)
+        {
+            var state = new GrainState<CounterState>(new CounterState { Value = i });
+            await provider.WriteStateAsync(StateName, keys[i], state);
+            if (i % 2 == 0 || i >= 100)
+            {
+                await (i >= 100 ? provider.ClearStateAsync(StateName, keys[i], state) : provider.WriteStateAsync(StateName, keys[i], state));
+            }
+        }
+
+        var before = batched.Batcher.Flushes;
+        var reads = keys.Select(_ => new GrainState<CounterState>(new CounterState { Value = -1 })).ToArray();
+        await Task.WhenAll(keys.Select((key, i) => batched.ReadStateAsync(StateName, key, reads[i])));
+
+        Assert.InRange(batched.Batcher.Flushes - before, 1, 24);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var expected = new GrainState<CounterState>(new CounterState { Value = -1 });
+            await provider.ReadStateAsync(StateName, keys[i], expected);
+            Assert.Equal((expected.State!.Value, expected.ETag, expected.RecordExists), (reads[i].State!.Value, reads[i].ETag, reads[i].RecordExists));
+        }
+
+        Assert.Equal((98, "2", true), (reads[98].State!.Value, reads[98].ETag, reads[98].RecordExists));
+        Assert.Equal((0, "2", false), (reads[100].State!.Value, reads[100].ETag, reads[100].RecordExists));
+        Assert.Equal((0, null, false), (reads[119].State!.Value, reads[119].ETag, reads[119].RecordExists));
+
+        // What a batched read answers is what the next write needs: the cleared row's version and the new row's none.
+        await batched.WriteStateAsync(StateName, keys[100], reads[100]);
+        await batched.WriteStateAsync(StateName, keys[119], reads[119]);
+        Assert.Equal(("3", "1"), (reads[100].ETag, reads[119].ETag));
     }
 
     [StorageFact]
@@ -96,6 +135,9 @@ public sealed class StateWriteBatchTests(PostgresStorageFixture fixture) : IClas
             var read = new GrainState<CounterState>(new CounterState());
             await provider.ReadStateAsync(StateName, key, read);
             Assert.Equal((2, "2"), (read.State!.Value, read.ETag));
+            var readBatched = new GrainState<CounterState>(new CounterState());
+            await batched.ReadStateAsync(StateName, key, readBatched);
+            Assert.Equal((2, "2", true), (readBatched.State!.Value, readBatched.ETag, readBatched.RecordExists));
         }
 
         // Five shapes, five rows: none of the writes above landed on another shape's row.
