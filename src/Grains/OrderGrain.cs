@@ -45,8 +45,9 @@ public sealed partial class OrderGrain(
         {
             await ResumePaymentAsync();
         }
-        else if (_state.State.Status == OrderStatus.PendingPayment)
+        else if (_state.State is { Exists: true, Status: OrderStatus.PendingPayment })
         {
+            // Only a created order: an id never created (refused, or only looked up) has nothing to expire or store.
             ScheduleExpiry(_state.State);
         }
     }

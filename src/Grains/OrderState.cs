@@ -105,7 +105,9 @@ public sealed record OrderState
             .SequenceEqual(items.Select(i => (i.ProductId, i.Quantity, i.OptionId)));
 
 
-    public bool IsOverdueAt(DateTimeOffset now) => Status == OrderStatus.PendingPayment && now >= ExpiresAt;
+    /// <summary>A created order still waiting for payment past its timeout. Never an order that does not exist: an empty
+    /// state's status reads as the first one, PENDING_PAYMENT.</summary>
+    public bool IsOverdueAt(DateTimeOffset now) => Exists && Status == OrderStatus.PendingPayment && now >= ExpiresAt;
 
     public OrderState StartPayment(DateTimeOffset now, string? paymentKey = null) =>
         IsOverdueAt(now)

@@ -33,6 +33,30 @@ public abstract class CommerceFlowTests(CommerceClusterFixture fixture)
         Assert.Equal(new UserCredentials(userId, "hash-2", true), await user.GetCredentialsAsync());
     }
 
+    /// <summary>An order id that was never created (a lookup, or an order refused before its intent) is activated with an
+    /// empty state, whose status reads as PENDING_PAYMENT: it must not be taken for an overdue order and stored as EXPIRED.</summary>
+    [StorageFact]
+    public async Task AnOrderIdNeverCreatedIsNotStoredWhenLookedUpOrRefused()
+    {
+        var product = await _grains.NewProductAsync(price: 1_000, stock: 0);
+        var lookedUp = _grains.GetGrain<IOrderGrain>(await _grains.NextIdAsync(IdSequences.Order));
+        var refused = _grains.GetGrain<IOrderGrain>(await _grains.NextIdAsync(IdSequences.Order));
+        var user = await _grains.NewUserAsync(charge: 10_000);
+
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => lookedUp.GetAsync()));
+        Assert.Equal(DomainErrors.StockInsufficient, await OutcomeAsync(() => refused.CreateAsync(user, [new(product, 1)], null)));
+        // An expiry due at once would have run by now; one more call on each runs after it.
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => lookedUp.GetAsync()));
+        Assert.Equal(DomainErrors.OrderNotFound, await OutcomeAsync(() => refused.GetAsync()));
+
+        foreach (var order in new[] { lookedUp, refused })
+        {
+            var stored = await fixture.Cluster.StoredStateAsync<OrderState>("order", order);
+            Assert.Equal((OrderStatus.PendingPayment, null, 0L), (stored.Status, stored.ClosedAt, stored.UserId));
+        }
+    }
+
     [StorageFact]
     public async Task TheFullFlowRegistersChargesIssuesOrdersAndPaysWithExactAmountsAndHistory()
     {
