@@ -21,9 +21,6 @@ public sealed class AuthOptions
 
     public BootstrapAdminOptions BootstrapAdmin { get; set; } = new();
 
-    /// <summary>Valid bearer tokens remembered until they expire, so each is validated once (0: every request validates).</summary>
-    public int ValidatedTokenCacheSize { get; set; } = 20_000;
-
     /// <summary>The configured key's bytes, or null when it is unset or neither hex nor base64.</summary>
     public byte[]? DecodeSigningKey()
     {

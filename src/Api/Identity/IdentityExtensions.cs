@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ECommerce.Api.Identity;
 
@@ -33,7 +32,6 @@ public static class IdentityExtensions
             .Validate(o => o.HasValidSigningKey(), $"Auth:SigningKey must be base64 or hex of at least {AuthOptions.MinKeyBytes} bytes.")
             .Validate(o => o.FailedSignInLimit > 0 && o.FailedSignInWindow > TimeSpan.Zero, "Auth:FailedSignInLimit and Auth:FailedSignInWindow must be positive.")
             .Validate(o => o.TokenLifetime > TimeSpan.Zero, "Auth:TokenLifetime must be positive.")
-            .Validate(o => o.ValidatedTokenCacheSize >= 0, "Auth:ValidatedTokenCacheSize must be 0 or more.")
             .Validate(o => string.IsNullOrEmpty(o.BootstrapAdmin.Email) || o.BootstrapAdmin.Password?.Length >= Account.MinPasswordLength,
                 $"Auth:BootstrapAdmin:Password must have at least {Account.MinPasswordLength} characters.")
             .ValidateOnStart();
@@ -71,16 +69,7 @@ public static class IdentityExtensions
                     : CookieAuthenticationDefaults.AuthenticationScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>, SigningKeys>((bearer, auth, keys) =>
-            {
-                bearer.TokenValidationParameters = AccessTokens.ValidationParameters(auth.Value, keys);
-                if (auth.Value.ValidatedTokenCacheSize > 0)
-                {
-                    // The system clock: the one the inner handler checks each token's lifetime with.
-                    bearer.TokenHandlers.Clear();
-                    bearer.TokenHandlers.Add(new ValidatedTokenCache(new JsonWebTokenHandler { MapInboundClaims = false }, keys,
-                        TimeProvider.System, auth.Value.ValidatedTokenCacheSize));
-                }
-            });
+                bearer.TokenValidationParameters = AccessTokens.ValidationParameters(auth.Value, keys));
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<AuthOptions>>((cookie, auth) => cookie.ExpireTimeSpan = auth.Value.TokenLifetime);
 
