@@ -37,7 +37,8 @@ public sealed class StockClaims
         _lapsing.Enqueue((orderId, claim.LapsesAt));
     }
 
-    /// <summary>The order now holds the option (or was refused there): its claim on that option goes.</summary>
+    /// <summary>The order now holds the option: its claim on that option goes (a refused hold's claim goes with the
+    /// order's release).</summary>
     public void Take(long orderId, long optionId)
     {
         if (_byOrder.TryGetValue(orderId, out var claim) && claim.Units.Remove(optionId, out var quantity))

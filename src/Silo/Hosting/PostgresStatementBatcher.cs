@@ -5,21 +5,21 @@ using Npgsql;
 
 namespace ECommerce.Silo.Hosting;
 
-/// <summary>Section <c>Storage:StateWriteBatch</c>: how Orleans's grain-state and reminder writes on PostgreSQL are
-/// grouped.</summary>
+/// <summary>Section <c>Storage:StateWriteBatch</c>: how Orleans's grain-state and reminder writes on PostgreSQL, and
+/// the state reads of activations, are grouped.</summary>
 public sealed class StateWriteBatchOptions
 {
     public const string Section = "Storage:StateWriteBatch";
 
-    /// <summary>Each write on its own, one round trip and one commit each, as Orleans's providers send them: only for
-    /// measuring what batching saves.</summary>
+    /// <summary>Each statement (write or read) on its own, one round trip (and commit) each, as Orleans's providers send
+    /// them: only for measuring what batching saves.</summary>
     public bool Disabled { get; set; }
 
-    /// <summary>Writes committed together at most.</summary>
+    /// <summary>Statements sent together at most.</summary>
     public int MaxBatch { get; set; } = 128;
 
-    /// <summary>Batches on their way at once (each on its own connection); a write that finds them all busy goes out in
-    /// the next one.</summary>
+    /// <summary>Batches on their way at once (each on its own connection); a statement that finds them all busy goes out
+    /// in the next one.</summary>
     public int MaxInFlight { get; set; } = 2;
 }
 
