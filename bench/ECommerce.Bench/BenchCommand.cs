@@ -73,7 +73,7 @@ internal static class BenchCommand
             var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : string.Join(",", options.Urls);
             foreach (var name in names)
             {
-                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server.Urls, options, runId, output, error,
+                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server, options, runId, output, error,
                     cancellationToken).ConfigureAwait(false));
             }
         }
@@ -86,7 +86,7 @@ internal static class BenchCommand
                 var scenario = ScenarioCatalog.Create(name);
                 if (scenario.RunsOnBaseline)
                 {
-                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server.Urls, options, runId, output, error, cancellationToken)
+                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server, options, runId, output, error, cancellationToken)
                         .ConfigureAwait(false));
                 }
                 else
@@ -176,16 +176,24 @@ internal static class BenchCommand
         return new Server([process.Url], process);
     }
 
-    private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, IReadOnlyList<Uri> urls, BenchOptions options,
+    private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, Server server, BenchOptions options,
         string runId, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
+        var urls = server.Urls;
         var users = options.Users ?? scenario.DefaultUsers;
         var concurrency = options.Concurrency ?? scenario.DefaultConcurrency(users);
-        for (var round = 1; round <= options.Warmup; round++)
+        var jit = new JitMeter(server.Process);
+        var rounds = 0;
+        double? lastWarmupJit = null;
+        while (rounds < options.Warmup || (rounds < options.Warmup + options.Settle && lastWarmupJit > BenchOptions.JitQuietShare))
         {
-            error.WriteLine($"{scenario.Name} on {target}: warm-up round {round} of {options.Warmup} (not measured)...");
-            await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), urls, target == "project", $"{runId}-{target}-warmup{round}", users, concurrency, options,
-                cancellationToken).ConfigureAwait(false);
+            rounds++;
+            error.WriteLine(rounds <= options.Warmup
+                ? $"{scenario.Name} on {target}: warm-up round {rounds} of {options.Warmup} (not measured)..."
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"{scenario.Name} on {target}: warm-up round {rounds}, as the JIT thread used {lastWarmupJit:P1} of the last (not measured)..."));
+            lastWarmupJit = await WarmUpAsync(ScenarioCatalog.Create(scenario.Name), urls, target == "project", $"{runId}-{target}-warmup{rounds}", users,
+                concurrency, options, jit, cancellationToken).ConfigureAwait(false);
         }
 
         var recorder = new LoadRecorder();
@@ -201,6 +209,8 @@ internal static class BenchCommand
             Users = users,
             Stock = options.Stock,
             Concurrency = concurrency,
+            WarmupRounds = rounds,
+            JitShareLastWarmup = lastWarmupJit,
         };
 
         try
@@ -218,11 +228,13 @@ internal static class BenchCommand
         }
 
         string? failure = null;
+        double? loadJit = null;
         IReadOnlyList<Measurement> measurements = [];
         var redraw = options.Progress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
             recorder.Start();
+            jit.Start();
             var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency,
                 item => scenario.RunItemAsync(context.ForItem(item), item), cancellationToken);
             var observing = scenario.ObserveAsync(context, load);
@@ -236,6 +248,7 @@ internal static class BenchCommand
             }
 
             recorder.Stop();
+            loadJit = jit.Share();
             try
             {
                 measurements = await observing.ConfigureAwait(false);
@@ -279,6 +292,7 @@ internal static class BenchCommand
             Thresholds = thresholds,
             Invariants = invariants,
             Measurements = measurements,
+            JitShareDuringLoad = loadJit,
             Error = failure,
         });
 
@@ -289,9 +303,10 @@ internal static class BenchCommand
         }
     }
 
-    /// <summary>The scenario once on its own keys, unrecorded; its failures show up again in the measured round.</summary>
-    private static async Task WarmUpAsync(Scenario scenario, IReadOnlyList<Uri> urls, bool signsIn, string keys, int users, int concurrency,
-        BenchOptions options, CancellationToken cancellationToken)
+    /// <summary>The scenario once on its own keys, unrecorded, with what it observes beside the load; its failures show up
+    /// again in the measured round. Returns the JIT thread's share of the load's time (set-up left out), null when unread.</summary>
+    private static async Task<double?> WarmUpAsync(Scenario scenario, IReadOnlyList<Uri> urls, bool signsIn, string keys, int users, int concurrency,
+        BenchOptions options, JitMeter jit, CancellationToken cancellationToken)
     {
         var recorder = new LoadRecorder();
         using var clients = new ApiClients(urls, concurrency, recorder, signsIn);
@@ -299,12 +314,19 @@ internal static class BenchCommand
         try
         {
             await scenario.SetupAsync(context).ConfigureAwait(false);
-            await LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context.ForItem(item), item), cancellationToken)
-                .ConfigureAwait(false);
+            jit.Start();
+            var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency, item => scenario.RunItemAsync(context.ForItem(item), item),
+                cancellationToken);
+            var observing = scenario.ObserveAsync(context, load);
+            await load.ConfigureAwait(false);
+            var share = jit.Share();
+            await observing.ConfigureAwait(false);
+            return share;
         }
         catch (Exception exception) when (exception is ScenarioSkippedException or UnexpectedResponseException or HttpRequestException
                                               or KeyNotFoundException or JsonException or InvalidOperationException)
         {
+            return null;
         }
     }
 

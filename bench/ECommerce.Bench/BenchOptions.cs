@@ -62,6 +62,13 @@ internal sealed record BenchOptions
     /// <summary>Unmeasured rounds of the same scenario on their own keys first, so JIT and pools are warm.</summary>
     public int Warmup { get; init; } = 1;
 
+    /// <summary>At most this many more warm-up rounds, run while the started server's tiered-compilation thread still
+    /// used more than <see cref="JitQuietShare"/> of the last round's load time: the measured round then times warm code.</summary>
+    public int Settle { get; init; } = 10;
+
+    /// <summary>The share of a warm-up round's wall time the tiered-compilation thread may use for the code to count as warm.</summary>
+    public const double JitQuietShare = 0.02;
+
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale,
@@ -84,6 +91,8 @@ internal sealed record BenchOptions
           --no-progress             no progress bar on stderr
           --keep-data               keep the SQLite file / PostgreSQL schemas after the run
           --warmup R                unmeasured rounds of the scenario on separate keys before the measured one (default 1; 0: cold)
+          --settle M                then up to M more while a started server's JIT thread used over 2% of the last round's
+                                    load time, so warm code is measured, project and baseline alike (default 10; 0: exactly R)
         ECommerce.Bench token-cost --help: the cost of validating a bearer token, per request
         """;
 
@@ -126,6 +135,7 @@ internal sealed record BenchOptions
                 "--no-progress" => options with { Progress = false },
                 "--keep-data" => options with { KeepData = true },
                 "--warmup" => options with { Warmup = NonNegative(name, Value()) },
+                "--settle" => options with { Settle = NonNegative(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }

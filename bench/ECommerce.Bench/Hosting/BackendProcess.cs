@@ -35,6 +35,10 @@ internal sealed class BackendProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU time used so far by each of the runtime's tiered-compilation threads alive now (the runtime starts one
+    /// to recompile hot methods optimized and lets it end when idle), or null where /proc cannot be read.</summary>
+    public IReadOnlyDictionary<int, TimeSpan>? JitThreadCpuTimes => RuntimeThreads.CpuTimes(_process.Id, RuntimeThreads.TieredCompilation);
+
     /// <summary>Starts <c>dotnet {dll} {arguments} --urls http://127.0.0.1:{free port}</c> and waits until it answers HTTP.</summary>
     public static async Task<BackendProcess> StartAsync(string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         Func<Task> cleanup, CancellationToken cancellationToken)

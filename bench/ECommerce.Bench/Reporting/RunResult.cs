@@ -50,6 +50,16 @@ internal sealed record RunResult
 
     public required int Concurrency { get; init; }
 
+    /// <summary>Unmeasured rounds run before the measured one (--warmup, then --settle's while the JIT was busy).</summary>
+    public int WarmupRounds { get; init; }
+
+    /// <summary>The server's tiered-compilation thread CPU time over the wall time of the last warm-up round's load (its set-up left out); null when not read
+    /// (no warm-up, a server the tool did not start, not Linux).</summary>
+    public double? JitShareLastWarmup { get; init; }
+
+    /// <summary>The same share over the measured load: near 0 when warm code was measured.</summary>
+    public double? JitShareDuringLoad { get; init; }
+
     public long Requests { get; init; }
 
     public double DurationSeconds { get; init; }

@@ -5,6 +5,8 @@ namespace ECommerce.Bench.Reporting;
 /// <summary>Prints a run the way k6 prints its end-of-test summary, then the invariants as PASS/FAIL lines.</summary>
 internal static class SummaryWriter
 {
+    private static string Share(double? share) => share is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
+
     public static void Write(TextWriter writer, RunResult run)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -31,6 +33,8 @@ internal static class SummaryWriter
             $"     http_req_failed................: {Rate(run.Failed4xx5xx, run.Requests)} {run.Failed4xx5xx} out of {run.Requests} (status 0 or >= 400, expected ones included)"));
         writer.WriteLine(string.Create(inv,
             $"     checks.........................: {Rate(run.Requests - run.Unexpected, run.Requests)} {run.Requests - run.Unexpected} out of {run.Requests} answered as expected"));
+        writer.WriteLine(string.Create(inv,
+            $"     warm-up........................: {run.WarmupRounds} rounds; JIT thread {Share(run.JitShareLastWarmup)} of the last, {Share(run.JitShareDuringLoad)} of the load"));
         foreach (var (step, statuses) in run.StatusByStep)
         {
             writer.WriteLine($"     status {step,-24}: {string.Join(" ", statuses.Select(pair => string.Create(inv, $"{pair.Key}={pair.Value}")))}");
