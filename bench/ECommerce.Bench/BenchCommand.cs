@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ECommerce.Bench.Baseline;
@@ -234,6 +235,7 @@ internal static class BenchCommand
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
             recorder.Start();
+            var loadFrom = Stopwatch.GetTimestamp();
             jit.Start();
             var load = LoadRunner.ForEachAsync(scenario.Items(context), concurrency,
                 item => scenario.RunItemAsync(context.ForItem(item), item), cancellationToken);
@@ -249,6 +251,10 @@ internal static class BenchCommand
 
             recorder.Stop();
             loadJit = jit.Share();
+            // The runtime's timestamps are CLOCK_MONOTONIC on Linux: a profiler recording on that clock
+            // (perf record -k CLOCK_MONOTONIC, as bench/profile-api.sh does) can keep exactly the measured load.
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{scenario.Name} on {target}: measured load on the monotonic clock from {Seconds(loadFrom):0.000} to {Seconds(Stopwatch.GetTimestamp()):0.000} s"));
             try
             {
                 measurements = await observing.ConfigureAwait(false);
@@ -302,6 +308,8 @@ internal static class BenchCommand
             return run;
         }
     }
+
+    private static double Seconds(long timestamp) => (double)timestamp / Stopwatch.Frequency;
 
     /// <summary>The scenario once on its own keys, unrecorded, with what it observes beside the load; its failures show up
     /// again in the measured round. Returns the JIT thread's share of the load's time (set-up left out), null when unread.</summary>
