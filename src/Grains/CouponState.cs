@@ -35,8 +35,24 @@ public sealed record CouponState
     [Id(4)]
     public DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The copies as rows stored them before <see cref="Copies"/>: read from such a row, never written again
+    /// (the next commit stores <see cref="Copies"/> and leaves this empty).</summary>
     [Id(5)]
-    public ImmutableDictionary<long, UserCoupon> Issued { get; init; } = ImmutableDictionary<long, UserCoupon>.Empty;
+    public ImmutableDictionary<long, UserCoupon>? StoredIssued { get; init; }
+
+    [Id(6)]
+    public CouponCopies? Copies { get; init; }
+
+    /// <summary>Every copy issued, by user id.</summary>
+    public ImmutableDictionary<long, UserCoupon> Issued
+    {
+        get => Copies?.ByUser ?? StoredIssued ?? ImmutableDictionary<long, UserCoupon>.Empty;
+        init
+        {
+            Copies = new CouponCopies(value);
+            StoredIssued = null;
+        }
+    }
 
     // Order id -> user id of every copy that names an order (reserved or used): derived from Issued, never stored, built
     // on first use after a read and carried along by each change, so confirming or releasing an order's copy is one
