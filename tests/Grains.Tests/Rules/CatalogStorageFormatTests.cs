@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Commerce;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
 namespace ECommerce.Grains.Tests.Rules;
@@ -10,8 +9,7 @@ namespace ECommerce.Grains.Tests.Rules;
 /// price field is skipped and the item waits, without options, for its product to report again.</summary>
 public sealed class CatalogStorageFormatTests
 {
-    private static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly Serializer Serializer = StoredForm.Serializer;
 
     [Fact]
     public void ACatalogStoredBeforeOptionsLoadsWithItsNamesAndNoOptions()

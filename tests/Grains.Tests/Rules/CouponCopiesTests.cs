@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using ECommerce.Grains;
 using ECommerce.Grains.Abstractions.Commerce;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
 namespace ECommerce.Grains.Tests.Rules;
@@ -10,8 +9,7 @@ namespace ECommerce.Grains.Tests.Rules;
 /// compact array; rows stored before that still read.</summary>
 public sealed class CouponCopiesTests
 {
-    private static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly Serializer Serializer = StoredForm.Serializer;
 
     private static readonly DateTimeOffset Now = new(2026, 12, 4, 22, 15, 0, TimeSpan.Zero);
 

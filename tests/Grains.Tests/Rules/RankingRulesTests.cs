@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using ECommerce.Grains;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Serialization;
 
 namespace ECommerce.Grains.Tests.Rules;
@@ -9,8 +8,7 @@ namespace ECommerce.Grains.Tests.Rules;
 /// redelivered event is not counted twice; its whole state is written on every commit, so that memory must stay small.</summary>
 public sealed class RankingRulesTests
 {
-    private static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly Serializer Serializer = StoredForm.Serializer;
 
     private static readonly DateOnly Day = new(2026, 12, 4);
 
