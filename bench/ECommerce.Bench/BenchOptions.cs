@@ -66,7 +66,7 @@ internal sealed record BenchOptions
     /// used more than <see cref="JitQuietShare"/> of the last round's load time: the measured round then times warm code.</summary>
     public int Settle { get; init; } = 10;
 
-    /// <summary>The share of a warm-up round's wall time the tiered-compilation thread may use for the code to count as warm.</summary>
+    /// <summary>The share of a warm-up round's load time (wall clock) the tiered-compilation thread may use for the code to count as warm.</summary>
     public const double JitQuietShare = 0.02;
 
     public static string Usage => """

@@ -34,8 +34,9 @@ public sealed class CouponCopiesConverter : IConverter<CouponCopies, CouponCopie
         new() { Encoded = CouponCopiesEncoding.Encode(value.ByUser) };
 }
 
-/// <summary>The byte layout of a coupon's copies: a version byte, the count, then each copy in user id order as
-/// variable-length integers: the user id's gap from the previous one, the status, the order id plus one (0 for none),
+/// <summary>The byte layout of a coupon's copies: a version byte, the count, then each copy, in the dictionary's own
+/// order (ascending ids for ids below 2^32, so gaps stay small without a sort on each write), as variable-length
+/// integers: the user id's signed gap from the previous one, the status, the order id plus one (0 for none),
 /// the issue time's UTC ticks as a signed gap from the previous copy's, and the use time's gap from the issue time plus
 /// one (0 for none). Times come back in UTC; the instant is kept exactly.</summary>
 public static class CouponCopiesEncoding
@@ -50,9 +51,9 @@ public static class CouponCopiesEncoding
         WriteUnsigned(buffer, (ulong)copies.Count);
         long previousUser = 0;
         long previousTicks = 0;
-        foreach (var copy in copies.Values.OrderBy(c => c.UserId))
+        foreach (var copy in copies.Values)
         {
-            WriteUnsigned(buffer, (ulong)(copy.UserId - previousUser));
+            WriteSigned(buffer, copy.UserId - previousUser);
             WriteUnsigned(buffer, (ulong)copy.Status);
             WriteUnsigned(buffer, copy.OrderId is { } orderId ? (ulong)orderId + 1 : 0);
             var issuedTicks = copy.IssuedAt.UtcTicks;
@@ -85,7 +86,7 @@ public static class CouponCopiesEncoding
         long ticks = 0;
         for (var i = 0; i < count; i++)
         {
-            userId += (long)ReadUnsigned(encoded, ref position);
+            userId += ReadSigned(encoded, ref position);
             var status = (UserCouponStatus)ReadUnsigned(encoded, ref position);
             var order = ReadUnsigned(encoded, ref position);
             ticks += ReadSigned(encoded, ref position);
