@@ -138,7 +138,7 @@ public abstract class ClusterFailoverTests(TestDatabase database, ClusterProvide
 
         // The killed node comes back, joins the same cluster and serves: reads, and a whole order through it.
         await nodes.StartNodeAsync(Victim);
-        await Eventually.WaitAsync(nodes.ActiveSilosAsync, count => count == Nodes, TimeSpan.FromSeconds(30), "3 active silos");
+        await nodes.WaitForActiveSilosAsync(Nodes);
         var back = nodes[Victim].Api;
         Assert.Equal(0, (await back.GetProductAsync(product.ProductId)).Stock);
         var late = await back.CreateOrderAsync(sleeper.UserId, [(sleeperStock.ProductId, 2)]);

@@ -17,6 +17,9 @@ public sealed class ClusterNodes : IAsyncDisposable
     private readonly string _workingDirectory;
     private readonly ApiProcess?[] _processes;
     private readonly int[] _siloPorts;
+    // Membership views converge through the table's refresh; generous for a loaded CI machine.
+    private static readonly TimeSpan ActiveLimit = TimeSpan.FromSeconds(30);
+
     private readonly TestAccounts _accounts = new();
     private IHost? _client;
 
@@ -62,6 +65,10 @@ public sealed class ClusterNodes : IAsyncDisposable
         {
             await Task.WhenAll(Enumerable.Range(0, count).Select(nodes.StartNodeAsync));
             await nodes.ConnectClientAsync();
+
+            // A node answers HTTP once its own silo is active; the silo the client asks may read the membership
+            // table a moment later (seen in CI: 2 of 3 counted right after all three had answered).
+            await nodes.WaitForActiveSilosAsync(count);
         }
         catch
         {
@@ -104,6 +111,10 @@ public sealed class ClusterNodes : IAsyncDisposable
 
     /// <summary>How many silos the cluster counts as active.</summary>
     public async Task<int> ActiveSilosAsync() => (await Management.GetHosts(onlyActive: true)).Count;
+
+    /// <summary>Waits until the cluster counts exactly <paramref name="count"/> active silos.</summary>
+    public Task WaitForActiveSilosAsync(int count) =>
+        Eventually.WaitAsync(ActiveSilosAsync, active => active == count, ActiveLimit, $"{count} active silos");
 
     public IGrainFactory Grains => Client.Services.GetRequiredService<IGrainFactory>();
 
