@@ -50,6 +50,8 @@ public sealed class ClusterNodes : IAsyncDisposable
             ["Cluster:ClusterId"] = id,
             ["Cluster:ServiceId"] = id,
             ["Cluster:AdvertisedAddress"] = "127.0.0.1",
+            // Joins, status changes and death votes, for the output a failed test shows.
+            ["Logging:LogLevel:Orleans.Runtime.MembershipService"] = "Information",
         };
         if (membership == ClusterProvider.Redis)
         {
@@ -70,10 +72,11 @@ public sealed class ClusterNodes : IAsyncDisposable
             // table a moment later (seen in CI: 2 of 3 counted right after all three had answered).
             await nodes.WaitForActiveSilosAsync(count);
         }
-        catch
+        catch (Exception error)
         {
+            var logs = string.Concat(Enumerable.Range(0, count).Select(n => $"\n--- node {n}\n{nodes.RecentOutput(n)}"));
             await nodes.DisposeAsync();
-            throw;
+            throw new InvalidOperationException($"The cluster did not start: {error.Message}{logs}", error);
         }
 
         return nodes;
