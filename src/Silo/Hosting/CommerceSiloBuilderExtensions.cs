@@ -28,6 +28,7 @@ public static class CommerceSiloBuilderExtensions
         silo.AddCommerceGrains();
         silo.AddCommerceStreams(configuration);
         silo.AddDashboard();
+        KnownGrainInterfaceTypes.AddTo(silo.Services);
         return silo;
     }
 
