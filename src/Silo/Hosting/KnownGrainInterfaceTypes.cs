@@ -27,11 +27,7 @@ public sealed class KnownGrainInterfaceTypes(IServiceProvider services) : IGrain
 
     public bool TryGetGrainInterfaceType(Type type, out GrainInterfaceType grainInterfaceType)
     {
-        if (!_known.TryGetValue(type, out grainInterfaceType))
-        {
-            grainInterfaceType = _known.GetOrAdd(type, Others.GetGrainInterfaceType(type));
-        }
-
+        grainInterfaceType = _known.GetOrAdd(type, static (known, self) => self.Others.GetGrainInterfaceType(known), this);
         return true;
     }
 

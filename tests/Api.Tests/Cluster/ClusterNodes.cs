@@ -13,13 +13,13 @@ namespace ECommerce.Api.Tests.Cluster;
 /// same cluster, used only to ask where a grain is active.</summary>
 public sealed class ClusterNodes : IAsyncDisposable
 {
+    // Membership views converge through the table's refresh; generous for a loaded CI machine.
+    private static readonly TimeSpan ActiveLimit = TimeSpan.FromSeconds(30);
+
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly string _workingDirectory;
     private readonly ApiProcess?[] _processes;
     private readonly int[] _siloPorts;
-    // Membership views converge through the table's refresh; generous for a loaded CI machine.
-    private static readonly TimeSpan ActiveLimit = TimeSpan.FromSeconds(30);
-
     private readonly TestAccounts _accounts = new();
     private IHost? _client;
 
