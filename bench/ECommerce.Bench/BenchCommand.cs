@@ -45,7 +45,7 @@ internal static class BenchCommand
         }
 
         var report = await RunAllAsync(options, args, output, error, cancellationToken).ConfigureAwait(false);
-        SummaryWriter.WriteComparisons(output, report.Comparisons);
+        SummaryWriter.WriteComparisons(output, report.Comparisons, report.Summaries);
         if (options.JsonPath is not null)
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(options.JsonPath));
@@ -67,38 +67,59 @@ internal static class BenchCommand
         var names = options.Scenario == "all" ? ScenarioCatalog.Names : [options.Scenario];
         var runs = new List<RunResult>();
         var runId = started.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-
-        if (options.Target is Target.Project or Target.Both)
+        for (var set = 1; set <= options.Sets; set++)
         {
-            await using var server = await StartProjectAsync(options, runId, error, cancellationToken).ConfigureAwait(false);
-            var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : string.Join(",", options.Urls);
-            foreach (var name in names)
+            var setId = options.Sets == 1 ? runId : $"{runId}s{set}";
+            if (options.Sets > 1)
             {
-                runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server, options, runId, output, error,
-                    cancellationToken).ConfigureAwait(false));
+                error.WriteLine($"set {set} of {options.Sets}");
+            }
+
+            // Alternating which side goes first keeps a drift of the machine over the sets from favouring one side.
+            var baselineFirst = options.Target == Target.Both && set % 2 == 0;
+            if (baselineFirst)
+            {
+                await RunBaselineAsync(set, setId).ConfigureAwait(false);
+            }
+
+            if (options.Target is Target.Project or Target.Both)
+            {
+                await using var server = await StartProjectAsync(options, setId, error, cancellationToken).ConfigureAwait(false);
+                var storage = options.Url is null ? options.Start.ToString().ToLowerInvariant() : string.Join(",", options.Urls);
+                foreach (var name in names)
+                {
+                    runs.Add(await RunScenarioAsync(ScenarioCatalog.Create(name), "project", storage, server, options, setId, set, output,
+                        error, cancellationToken).ConfigureAwait(false));
+                }
+            }
+
+            if (!baselineFirst && options.Target is Target.Baseline or Target.Both)
+            {
+                await RunBaselineAsync(set, setId).ConfigureAwait(false);
             }
         }
 
-        if (options.Target is Target.Baseline or Target.Both)
+        var comparisons = Compare(runs);
+        return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, comparisons, RatioSummary.Of(comparisons));
+
+        async Task RunBaselineAsync(int set, string setId)
         {
-            await using var server = await StartBaselineAsync(options, runId, error, cancellationToken).ConfigureAwait(false);
+            await using var server = await StartBaselineAsync(options, setId, error, cancellationToken).ConfigureAwait(false);
             foreach (var name in names)
             {
                 var scenario = ScenarioCatalog.Create(name);
                 if (scenario.RunsOnBaseline)
                 {
-                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server, options, runId, output, error, cancellationToken)
-                        .ConfigureAwait(false));
+                    runs.Add(await RunScenarioAsync(scenario, "baseline", "postgres", server, options, setId, set, output, error,
+                        cancellationToken).ConfigureAwait(false));
                 }
                 else
                 {
-                    runs.Add(Skip(scenario, "baseline", options, "the baseline has no ranking endpoint"));
+                    runs.Add(Skip(scenario, "baseline", options, "the baseline has no ranking endpoint") with { Set = set });
                     SummaryWriter.Write(output, runs[^1]);
                 }
             }
         }
-
-        return new BenchReport(started, string.Join(' ', args), MachineInfo.Current, runs, Compare(runs));
     }
 
     internal sealed record Server(IReadOnlyList<Uri> Urls, BackendProcess? Process) : IAsyncDisposable
@@ -178,7 +199,7 @@ internal static class BenchCommand
     }
 
     private static async Task<RunResult> RunScenarioAsync(Scenario scenario, string target, string storage, Server server, BenchOptions options,
-        string runId, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+        string runId, int set, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var urls = server.Urls;
         var users = options.Users ?? scenario.DefaultUsers;
@@ -204,6 +225,7 @@ internal static class BenchCommand
         var result = new RunResult
         {
             Scenario = scenario.Name,
+            Set = set,
             Target = target,
             Storage = storage,
             GroupCommit = target == "project" && options.GroupCommit,
@@ -355,9 +377,10 @@ internal static class BenchCommand
 
     private static List<Comparison> Compare(IReadOnlyList<RunResult> runs) =>
         runs.Where(run => run.Target == "project" && run.LatencyMs is not null)
-            .Join(runs.Where(run => run.Target == "baseline" && run.LatencyMs is not null), run => run.Scenario, run => run.Scenario,
+            .Join(runs.Where(run => run.Target == "baseline" && run.LatencyMs is not null), run => (run.Scenario, run.Set),
+                run => (run.Scenario, run.Set),
                 (project, baseline) => new Comparison(project.Scenario, project.Users, project.RequestsPerSecond, baseline.RequestsPerSecond,
                     baseline.RequestsPerSecond > 0 ? project.RequestsPerSecond / baseline.RequestsPerSecond : 0,
-                    project.LatencyMs!.P95, baseline.LatencyMs!.P95, project.LatencyMs.P99, baseline.LatencyMs.P99))
+                    project.LatencyMs!.P95, baseline.LatencyMs!.P95, project.LatencyMs.P99, baseline.LatencyMs.P99, project.Set))
             .ToList();
 }

@@ -69,6 +69,10 @@ internal sealed record BenchOptions
     /// <summary>The share of a warm-up round's load time (wall clock) the tiered-compilation thread may use for the code to count as warm.</summary>
     public const double JitQuietShare = 0.02;
 
+    /// <summary>Whole runs (servers started, warmed and measured afresh) one after another; with --target both the order
+    /// alternates (project first in odd sets, the baseline first in even ones), and each set gives its own ratio.</summary>
+    public int Sets { get; init; } = 1;
+
     public static string Usage => """
         usage: ECommerce.Bench [options]
           --scenario <name|all>     coupon-issue, order-payment, wallet-charge-use, top-products, full-flow, flash-sale,
@@ -93,6 +97,8 @@ internal sealed record BenchOptions
           --warmup R                unmeasured rounds of the scenario on separate keys before the measured one (default 1; 0: cold)
           --settle M                then up to M more while a started server's JIT thread used over 2% of the last round's
                                     load time, so warm code is measured, project and baseline alike (default 10; 0: exactly R)
+          --sets K                  K whole runs one after another, servers started afresh each time; with --target both the
+                                    order alternates and the median ratio of the K sets is printed (default 1)
         ECommerce.Bench token-cost --help: the cost of validating a bearer token, per request
         """;
 
@@ -136,6 +142,7 @@ internal sealed record BenchOptions
                 "--keep-data" => options with { KeepData = true },
                 "--warmup" => options with { Warmup = NonNegative(name, Value()) },
                 "--settle" => options with { Settle = NonNegative(name, Value()) },
+                "--sets" => options with { Sets = Positive(name, Value()) },
                 _ => throw new ArgumentException($"Unknown option {name}."),
             };
         }
@@ -153,6 +160,11 @@ internal sealed record BenchOptions
         if (options.Url is not null && options.Target != Target.Project)
         {
             throw new ArgumentException("--target baseline|both starts its servers itself; drop --url.");
+        }
+
+        if (options.Sets > 1 && options.Url is not null)
+        {
+            throw new ArgumentException("--sets starts the servers afresh for each set; drop --url.");
         }
 
         if (options.Scenario != "all" && !Scenarios.ScenarioCatalog.Names.Contains(options.Scenario))

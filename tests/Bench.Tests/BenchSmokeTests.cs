@@ -1,3 +1,5 @@
+using ECommerce.Bench.Reporting;
+
 namespace ECommerce.Bench.Tests;
 
 public sealed class BenchSmokeTests
@@ -82,5 +84,65 @@ public sealed class BenchBaselineSmokeTests
 
         var comparison = Assert.Single(run.Report.GetProperty("comparisons").EnumerateArray());
         Assert.True(comparison.GetProperty("ratio").GetDouble() > 0);
+    }
+}
+
+[RequiresPostgres]
+public sealed class BenchSetsTests
+{
+    [StorageFact]
+    public async Task TwoSetsStartBothServersTwiceTheBaselineFirstInTheSecondAndReportARatioPerSetAndTheirMedian()
+    {
+        var run = await SmokeRun.RunAsync("--start", "postgres", "--target", "both", "--postgres", PostgresEnvironment.ConnectionString!,
+            "--scenario", "flash-sale", "--users", "20", "--stock", "10", "--settle", "0", "--sets", "2");
+
+        Assert.True(run.ExitCode == 0, run.Output + run.Errors);
+        var order = run.Report.GetProperty("runs").EnumerateArray()
+            .Select(r => $"{r.GetProperty("set").GetInt32()}:{r.GetProperty("target").GetString()}").ToList();
+        Assert.Equal(["1:project", "1:baseline", "2:baseline", "2:project"], order);
+        // Each set is its own servers and its own keys: the coupon of each sold exactly its stock.
+        Assert.All(run.Report.GetProperty("runs").EnumerateArray(), r =>
+            Assert.All(SmokeRun.Invariants(r), invariant => Assert.True(invariant.GetProperty("passed").GetBoolean(), invariant.ToString())));
+        var comparisons = run.Report.GetProperty("comparisons").EnumerateArray().ToList();
+        Assert.Equal([1, 2], comparisons.Select(c => c.GetProperty("set").GetInt32()));
+        var ratios = comparisons.Select(c => c.GetProperty("ratio").GetDouble()).ToList();
+        var summary = Assert.Single(run.Report.GetProperty("summaries").EnumerateArray());
+        Assert.Equal(2, summary.GetProperty("sets").GetInt32());
+        Assert.Equal(ratios.Average(), summary.GetProperty("median").GetDouble(), 9);
+        Assert.Contains("flash-sale: median ratio ", run.Output, StringComparison.Ordinal);
+    }
+}
+
+public sealed class RatioSummaryTests
+{
+    private static Comparison Set(int set, double ratio) => new("full-flow", 100, ratio * 1000, 1000, ratio, 1, 1, 1, 1, set);
+
+    [Fact]
+    public void AnOddNumberOfSetsGivesTheMiddleRatioAndAnEvenNumberTheMeanOfTheTwoMiddleOnes()
+    {
+        var odd = Assert.Single(RatioSummary.Of([Set(1, 2.5), Set(2, 1.5), Set(3, 2.1)]));
+        Assert.Equal((2.1, 1.5, 2.5, 3), (odd.Median, odd.Min, odd.Max, odd.Sets));
+        Assert.Equal([2.5, 1.5, 2.1], odd.Ratios);
+
+        var even = Assert.Single(RatioSummary.Of([Set(1, 1.0), Set(2, 4.0), Set(3, 2.0), Set(4, 3.0)]));
+        Assert.Equal(2.5, even.Median, 9);
+    }
+
+    [Fact]
+    public void EachScenarioIsSummarizedOnItsOwn()
+    {
+        var summaries = RatioSummary.Of([Set(1, 2.0), Set(1, 6.0) with { Scenario = "flash-sale" }, Set(2, 3.0)]);
+
+        Assert.Equal(2.5, summaries.Single(s => s.Scenario == "full-flow").Median, 9);
+        Assert.Equal(6.0, summaries.Single(s => s.Scenario == "flash-sale").Median, 9);
+    }
+
+    [Fact]
+    public void SetsMustBePositiveAndCannotBeAskedOfRunningServers()
+    {
+        Assert.Equal(1, BenchOptions.Parse(["--start", "postgres"]).Sets);
+        Assert.Equal(3, BenchOptions.Parse(["--start", "postgres", "--target", "both", "--sets", "3"]).Sets);
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--start", "postgres", "--sets", "0"]));
+        Assert.Throws<ArgumentException>(() => BenchOptions.Parse(["--url", "http://127.0.0.1:5000", "--sets", "2"]));
     }
 }

@@ -36,6 +36,9 @@ internal sealed record RunResult
 {
     public required string Scenario { get; init; }
 
+    /// <summary>Which of the --sets runs this was, from 1.</summary>
+    public int Set { get; init; } = 1;
+
     /// <summary>"project" or "baseline".</summary>
     public required string Target { get; init; }
 
@@ -92,14 +95,38 @@ internal sealed record RunResult
 }
 
 internal sealed record Comparison(string Scenario, int Users, double ProjectRequestsPerSecond, double BaselineRequestsPerSecond,
-    double Ratio, double ProjectP95Ms, double BaselineP95Ms, double ProjectP99Ms, double BaselineP99Ms);
+    double Ratio, double ProjectP95Ms, double BaselineP95Ms, double ProjectP99Ms, double BaselineP99Ms, int Set = 1);
+
+/// <summary>One scenario's ratios over the sets of a run: the median (of an even count, the mean of the middle two),
+/// the lowest and the highest.</summary>
+internal sealed record RatioSummary(string Scenario, int Sets, double Median, double Min, double Max, IReadOnlyList<double> Ratios)
+{
+    public static IReadOnlyList<RatioSummary> Of(IEnumerable<Comparison> comparisons) =>
+        comparisons.GroupBy(c => c.Scenario)
+            .Select(g => Of(g.Key, g.OrderBy(c => c.Set).Select(c => c.Ratio).ToList()))
+            .ToList();
+
+    public static RatioSummary Of(string scenario, IReadOnlyList<double> ratios)
+    {
+        if (ratios.Count == 0)
+        {
+            throw new ArgumentException("A summary needs at least one ratio.", nameof(ratios));
+        }
+
+        var sorted = ratios.Order().ToArray();
+        var middle = sorted.Length / 2;
+        var median = sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+        return new RatioSummary(scenario, sorted.Length, median, sorted[0], sorted[^1], ratios);
+    }
+}
 
 internal sealed record BenchReport(
     DateTimeOffset StartedAt,
     string Command,
     MachineInfo Machine,
     IReadOnlyList<RunResult> Runs,
-    IReadOnlyList<Comparison> Comparisons);
+    IReadOnlyList<Comparison> Comparisons,
+    IReadOnlyList<RatioSummary> Summaries);
 
 internal sealed record MachineInfo(int ProcessorCount, string Os, string Runtime)
 {

@@ -64,7 +64,7 @@ internal static class SummaryWriter
         }
     }
 
-    public static void WriteComparisons(TextWriter writer, IReadOnlyList<Comparison> comparisons)
+    public static void WriteComparisons(TextWriter writer, IReadOnlyList<Comparison> comparisons, IReadOnlyList<RatioSummary> summaries)
     {
         if (comparisons.Count == 0)
         {
@@ -73,11 +73,17 @@ internal static class SummaryWriter
 
         writer.WriteLine();
         writer.WriteLine("== project vs baseline (same scenario, same N, same PostgreSQL)");
-        writer.WriteLine("scenario             users   project req/s  baseline req/s   ratio   p95 project/baseline ms   p99 project/baseline ms");
-        foreach (var c in comparisons)
+        writer.WriteLine("scenario             users   project req/s  baseline req/s   ratio   p95 project/baseline ms   p99 project/baseline ms   set");
+        foreach (var c in comparisons.OrderBy(c => c.Scenario, StringComparer.Ordinal).ThenBy(c => c.Set))
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{c.Scenario,-20} {c.Users,5} {c.ProjectRequestsPerSecond,15:0.0} {c.BaselineRequestsPerSecond,15:0.0} {c.Ratio,6:0.00}x   {c.ProjectP95Ms,10:0.00} / {c.BaselineP95Ms,-10:0.00}   {c.ProjectP99Ms,10:0.00} / {c.BaselineP99Ms,-10:0.00}"));
+                $"{c.Scenario,-20} {c.Users,5} {c.ProjectRequestsPerSecond,15:0.0} {c.BaselineRequestsPerSecond,15:0.0} {c.Ratio,6:0.00}x   {c.ProjectP95Ms,10:0.00} / {c.BaselineP95Ms,-10:0.00}   {c.ProjectP99Ms,10:0.00} / {c.BaselineP99Ms,-10:0.00}   {c.Set,3}"));
+        }
+
+        foreach (var summary in summaries.Where(s => s.Sets > 1))
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Scenario}: median ratio {summary.Median:0.00}x over {summary.Sets} sets (lowest {summary.Min:0.00}x, highest {summary.Max:0.00}x)"));
         }
     }
 
