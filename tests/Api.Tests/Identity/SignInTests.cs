@@ -136,6 +136,28 @@ public sealed partial class SignInTests(SqliteApi factory) : IClassFixture<Sqlit
     }
 
     [Fact]
+    public async Task OnlyAnEmailThatFailedIsWatchedByTheLimiterSoSuccessfulSignInsLeaveNothingBehind()
+    {
+        var signIn = factory.Services.GetRequiredService<SignIn>();
+        var (_, email) = await RegisterAsync(_api.Http);
+        var (_, other) = await RegisterAsync(_api.Http);
+        var watched = signIn.EmailsWatched;
+
+        for (var i = 0; i < 5; i++)
+        {
+            await ApiClient.ReadAsync<TokenResponse>(await TokenAsync(_api.Http, email, "correct-horse"), HttpStatusCode.OK);
+        }
+
+        Assert.Equal(watched, signIn.EmailsWatched);
+        await Problems.AssertAsync(await TokenAsync(_api.Http, other, "wrong-horse"), HttpStatusCode.Unauthorized, "INVALID_CREDENTIALS");
+        await Problems.AssertAsync(await TokenAsync(_api.Http, other.ToUpperInvariant(), "wrong-horse"), HttpStatusCode.Unauthorized,
+            "INVALID_CREDENTIALS");
+        Assert.Equal(watched + 1, signIn.EmailsWatched);
+        await ApiClient.ReadAsync<TokenResponse>(await TokenAsync(_api.Http, other, "correct-horse"), HttpStatusCode.OK);
+        Assert.Equal(watched + 1, signIn.EmailsWatched);
+    }
+
+    [Fact]
     public async Task AHashMadeAtALowerCostIsReplacedAtTheConfiguredCostOnTheNextSignIn()
     {
         var grains = factory.Services.GetRequiredService<IGrainFactory>();
