@@ -252,10 +252,14 @@ internal static class BenchCommand
 
         string? failure = null;
         double? loadJit = null;
+        TimeSpan? serverCpu = null;
+        TimeSpan? postgresCpu = null;
         IReadOnlyList<Measurement> measurements = [];
         var redraw = options.Progress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
+            var serverCpuBefore = server.Process?.CpuTime;
+            var postgresCpuBefore = ProcessCpu.OfProcessesNamed("postgres");
             recorder.Start();
             var loadFrom = Stopwatch.GetTimestamp();
             jit.Start();
@@ -273,6 +277,8 @@ internal static class BenchCommand
 
             recorder.Stop();
             loadJit = jit.Share();
+            serverCpu = server.Process?.CpuTime - serverCpuBefore;
+            postgresCpu = ProcessCpu.OfProcessesNamed("postgres") - postgresCpuBefore;
             // The runtime's timestamps are CLOCK_MONOTONIC on Linux: a profiler recording on that clock
             // (perf record -k CLOCK_MONOTONIC, as bench/profile-api.sh does) can keep exactly the measured load.
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -321,6 +327,8 @@ internal static class BenchCommand
             Invariants = invariants,
             Measurements = measurements,
             JitShareDuringLoad = loadJit,
+            ServerCpuUsPerRequest = ProcessCpu.PerRequestUs(serverCpu, requests),
+            PostgresCpuUsPerRequest = ProcessCpu.PerRequestUs(postgresCpu, requests),
             Error = failure,
         });
 

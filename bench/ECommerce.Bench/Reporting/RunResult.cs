@@ -63,6 +63,13 @@ internal sealed record RunResult
     /// <summary>The same share over the measured load: near 0 when warm code was measured.</summary>
     public double? JitShareDuringLoad { get; init; }
 
+    /// <summary>The started server's CPU time over the measured load, per request (all its threads); null with --url.</summary>
+    public double? ServerCpuUsPerRequest { get; init; }
+
+    /// <summary>Every postgres process's CPU time over the measured load, per request: the database work of the server
+    /// under load (the other server is stopped by then); null where /proc cannot be read.</summary>
+    public double? PostgresCpuUsPerRequest { get; init; }
+
     public long Requests { get; init; }
 
     public double DurationSeconds { get; init; }

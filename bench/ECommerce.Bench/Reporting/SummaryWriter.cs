@@ -5,6 +5,8 @@ namespace ECommerce.Bench.Reporting;
 /// <summary>Prints a run the way k6 prints its end-of-test summary, then the invariants as PASS/FAIL lines.</summary>
 internal static class SummaryWriter
 {
+    private static string Us(double? us) => us is { } u ? u.ToString("0", CultureInfo.InvariantCulture) + " us" : "n/a";
+
     private static string Share(double? share) => share is { } s ? s.ToString("P1", CultureInfo.InvariantCulture) : "n/a";
 
     public static void Write(TextWriter writer, RunResult run)
@@ -33,6 +35,8 @@ internal static class SummaryWriter
             $"     http_req_failed................: {Rate(run.Failed4xx5xx, run.Requests)} {run.Failed4xx5xx} out of {run.Requests} (status 0 or >= 400, expected ones included)"));
         writer.WriteLine(string.Create(inv,
             $"     checks.........................: {Rate(run.Requests - run.Unexpected, run.Requests)} {run.Requests - run.Unexpected} out of {run.Requests} answered as expected"));
+        writer.WriteLine(string.Create(inv,
+            $"     cpu per request................: server {Us(run.ServerCpuUsPerRequest)}, postgres {Us(run.PostgresCpuUsPerRequest)} (over the load)"));
         writer.WriteLine(string.Create(inv,
             $"     warm-up........................: {run.WarmupRounds} rounds; JIT thread {Share(run.JitShareLastWarmup)} of the last, {Share(run.JitShareDuringLoad)} of the load"));
         foreach (var (step, statuses) in run.StatusByStep)
