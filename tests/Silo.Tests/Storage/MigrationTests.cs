@@ -9,7 +9,26 @@ public sealed class SqliteMigrationTests(SqliteStorageFixture fixture)
 
 [RequiresPostgres]
 public sealed class PostgresMigrationTests(PostgresStorageFixture fixture)
-    : MigrationTests(fixture), IClassFixture<PostgresStorageFixture>;
+    : MigrationTests(fixture), IClassFixture<PostgresStorageFixture>
+{
+    [StorageFact]
+    public async Task GrainStatePagesKeepHalfFreeForHeapOnlyUpdatesAndPayloadsAreStoredUncompressed()
+    {
+        var services = fixture.CreateServices(await fixture.CreateDatabaseAsync());
+        await services.GetRequiredService<IStorageInitializer>().InitializeAsync(CancellationToken.None);
+
+        await using var connection = await services.GetRequiredService<SqlDatabase>().OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT array_to_string(c.reloptions, ','), a.attstorage::text
+            FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+            WHERE c.oid = 'orleans_grain_state'::regclass AND a.attname = 'payload'
+            """;
+        await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
+        Assert.True(await reader.ReadAsync(CancellationToken.None));
+        Assert.Equal(("fillfactor=50", "e"), (reader.GetString(0), reader.GetString(1)));
+    }
+}
 
 [RequiresMySql]
 public sealed class MySqlMigrationTests(MySqlStorageFixture fixture)
