@@ -254,12 +254,14 @@ internal static class BenchCommand
         double? loadJit = null;
         TimeSpan? serverCpu = null;
         TimeSpan? postgresCpu = null;
+        TimeSpan? toolCpu = null;
         IReadOnlyList<Measurement> measurements = [];
         var redraw = options.Progress && ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
         await using (new ProgressBar(error, recorder, scenario.PlannedRequests(context), $"{scenario.Name,-18}", redraw))
         {
             var serverCpuBefore = server.Process?.CpuTime;
             var postgresCpuBefore = ProcessCpu.OfProcessesNamed("postgres");
+            var toolCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             recorder.Start();
             var loadFrom = Stopwatch.GetTimestamp();
             jit.Start();
@@ -279,6 +281,7 @@ internal static class BenchCommand
             loadJit = jit.Share();
             serverCpu = server.Process?.CpuTime - serverCpuBefore;
             postgresCpu = ProcessCpu.OfProcessesNamed("postgres") - postgresCpuBefore;
+            toolCpu = Process.GetCurrentProcess().TotalProcessorTime - toolCpuBefore;
             // The runtime's timestamps are CLOCK_MONOTONIC on Linux: a profiler recording on that clock
             // (perf record -k CLOCK_MONOTONIC, as bench/profile-api.sh does) can keep exactly the measured load.
             error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -329,6 +332,7 @@ internal static class BenchCommand
             JitShareDuringLoad = loadJit,
             ServerCpuUsPerRequest = ProcessCpu.PerRequestUs(serverCpu, requests),
             PostgresCpuUsPerRequest = ProcessCpu.PerRequestUs(postgresCpu, requests),
+            LoadToolCpuUsPerRequest = ProcessCpu.PerRequestUs(toolCpu, requests),
             Error = failure,
         });
 

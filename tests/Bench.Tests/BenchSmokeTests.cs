@@ -108,6 +108,7 @@ public sealed class BenchSetsTests
             // requests either may round to 0: /proc counts CPU time in 10 ms ticks.
             Assert.True(r.GetProperty("serverCpuUsPerRequest").GetDouble() >= 0, r.ToString());
             Assert.True(r.GetProperty("postgresCpuUsPerRequest").GetDouble() >= 0, r.ToString());
+            Assert.True(r.GetProperty("loadToolCpuUsPerRequest").GetDouble() >= 0, r.ToString());
         });
         Assert.Contains("cpu per request................: server ", run.Output, StringComparison.Ordinal);
         var comparisons = run.Report.GetProperty("comparisons").EnumerateArray().ToList();

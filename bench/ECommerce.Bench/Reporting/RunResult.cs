@@ -70,6 +70,9 @@ internal sealed record RunResult
     /// under load (the other server is stopped by then); null where /proc cannot be read.</summary>
     public double? PostgresCpuUsPerRequest { get; init; }
 
+    /// <summary>This tool's own CPU time over the measured load, per request: it shares the machine with both.</summary>
+    public double? LoadToolCpuUsPerRequest { get; init; }
+
     public long Requests { get; init; }
 
     public double DurationSeconds { get; init; }

@@ -36,7 +36,7 @@ internal static class SummaryWriter
         writer.WriteLine(string.Create(inv,
             $"     checks.........................: {Rate(run.Requests - run.Unexpected, run.Requests)} {run.Requests - run.Unexpected} out of {run.Requests} answered as expected"));
         writer.WriteLine(string.Create(inv,
-            $"     cpu per request................: server {Us(run.ServerCpuUsPerRequest)}, postgres {Us(run.PostgresCpuUsPerRequest)} (over the load)"));
+            $"     cpu per request................: server {Us(run.ServerCpuUsPerRequest)}, postgres {Us(run.PostgresCpuUsPerRequest)}, load tool {Us(run.LoadToolCpuUsPerRequest)} (over the load)"));
         writer.WriteLine(string.Create(inv,
             $"     warm-up........................: {run.WarmupRounds} rounds; JIT thread {Share(run.JitShareLastWarmup)} of the last, {Share(run.JitShareDuringLoad)} of the load"));
         foreach (var (step, statuses) in run.StatusByStep)
