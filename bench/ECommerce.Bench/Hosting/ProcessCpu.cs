@@ -4,8 +4,6 @@ namespace ECommerce.Bench.Hosting;
 /// /proc. During a measured load only one server runs, so the change over it is that server's database work.</summary>
 internal static class ProcessCpu
 {
-    private const double TicksPerSecond = 100;
-
     /// <summary>User plus system CPU time of the processes named <paramref name="name"/> alive now (a backend that ends
     /// between two readings loses its share), or null where /proc cannot be read.</summary>
     public static TimeSpan? OfProcessesNamed(string name)
@@ -15,7 +13,7 @@ internal static class ProcessCpu
             return null;
         }
 
-        long ticks = 0;
+        var used = TimeSpan.Zero;
         foreach (var process in Directory.EnumerateDirectories("/proc"))
         {
             if (!char.IsAsciiDigit(Path.GetFileName(process)[0]))
@@ -27,7 +25,7 @@ internal static class ProcessCpu
             {
                 if (File.ReadAllText(Path.Combine(process, "comm")).TrimEnd('\n') == name)
                 {
-                    ticks += RuntimeThreads.StatTicks(File.ReadAllText(Path.Combine(process, "stat")));
+                    used += RuntimeThreads.StatCpuTime(File.ReadAllText(Path.Combine(process, "stat")));
                 }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -36,7 +34,7 @@ internal static class ProcessCpu
             }
         }
 
-        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+        return used;
     }
 
     /// <summary>Microseconds of <paramref name="used"/> CPU per request; null when it was not read or nothing was sent.</summary>

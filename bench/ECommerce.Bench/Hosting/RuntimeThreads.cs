@@ -31,7 +31,7 @@ internal static class RuntimeThreads
                     if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name)
                     {
                         times[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                            TimeSpan.FromSeconds(StatTicks(File.ReadAllText(Path.Combine(task, "stat"))) / TicksPerSecond);
+                            StatCpuTime(File.ReadAllText(Path.Combine(task, "stat")));
                     }
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
@@ -47,6 +47,9 @@ internal static class RuntimeThreads
 
         return times;
     }
+
+    /// <summary>utime + stime of one /proc stat line (a process's or a thread's), as time.</summary>
+    internal static TimeSpan StatCpuTime(string stat) => TimeSpan.FromSeconds(StatTicks(stat) / TicksPerSecond);
 
     /// <summary>utime + stime of one /proc/&lt;pid&gt;/task/&lt;tid&gt;/stat line: fields 14 and 15, counted after the
     /// command name, which is in parentheses and may itself hold spaces or parentheses.</summary>

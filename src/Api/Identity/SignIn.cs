@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using ECommerce.Grains.Abstractions.Commerce;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace ECommerce.Api.Identity;
@@ -28,9 +28,9 @@ public sealed class SignIn : IDisposable
     private readonly TimeSpan _window;
     private readonly Lazy<string> _decoyHash;
 
-    // Each email that failed, with when it last failed (Environment.TickCount64); forgotten two windows after that.
-    private readonly ConcurrentDictionary<string, long> _failed = new(StringComparer.Ordinal);
-    private long _nextSweep;
+    // Each email that failed, forgotten two windows after its last failure: a sliding window's permits come back a
+    // segment at a time, so one window after the last failure the budget is whole again, and the second is a margin.
+    private readonly MemoryCache _failed = new(new MemoryCacheOptions());
 
     public SignIn(IGrainFactory grains, IPasswordHasher<Account> hasher, IOptions<AuthOptions> options)
     {
@@ -54,7 +54,7 @@ public sealed class SignIn : IDisposable
     public async Task<SignInResult> CheckAsync(string email, string password)
     {
         var normalized = IEmailGrain.Normalize(email);
-        if (_failed.ContainsKey(normalized))
+        if (_failed.TryGetValue(normalized, out _))
         {
             using var budget = _failures.AttemptAcquire(normalized, permitCount: 0);
             if (!budget.IsAcquired)
@@ -77,39 +77,20 @@ public sealed class SignIn : IDisposable
             return new SignInResult(SignInOutcome.SignedIn, user, TimeSpan.Zero);
         }
 
-        RememberFailure(normalized);
+        _failed.Set(normalized, true, 2 * _window);
         using var failure = _failures.AttemptAcquire(normalized);
         // Concurrent failures may find the budget spent only here: they are refused like any later attempt.
         return failure.IsAcquired ? new SignInResult(SignInOutcome.InvalidCredentials, null, TimeSpan.Zero) : Refused(failure);
     }
 
-    public void Dispose() => _failures.Dispose();
+    public void Dispose()
+    {
+        _failures.Dispose();
+        _failed.Dispose();
+    }
 
     /// <summary>How many emails the limiter is asked about: those that failed within the last two windows.</summary>
     internal int EmailsWatched => _failed.Count;
-
-    /// <summary>Two windows: a sliding window's permits come back a segment at a time, so after one window since the last
-    /// failure the budget is whole again, and the second is a margin.</summary>
-    private void RememberFailure(string normalizedEmail)
-    {
-        var now = Environment.TickCount64;
-        _failed[normalizedEmail] = now;
-        var keep = (long)(2 * _window.TotalMilliseconds);
-        if (now < Interlocked.Read(ref _nextSweep))
-        {
-            return;
-        }
-
-        Interlocked.Exchange(ref _nextSweep, now + keep / 2);
-        foreach (var (failedEmail, failedAt) in _failed)
-        {
-            if (now - failedAt > keep)
-            {
-                // Only if it did not fail again meanwhile.
-                _failed.TryRemove(KeyValuePair.Create(failedEmail, failedAt));
-            }
-        }
-    }
 
     private SignInResult Refused(RateLimitLease lease) =>
         new(SignInOutcome.TooManyFailures, null,
