@@ -68,7 +68,9 @@ public sealed class ApiClient
     public static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
     {
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {body}");
+        // A refused token says why only in WWW-Authenticate (error_description).
+        var challenge = response.Headers.WwwAuthenticate.Count > 0 ? $" ({response.Headers.WwwAuthenticate})" : string.Empty;
+        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}{challenge}: {body}");
         return JsonSerializer.Deserialize<T>(body, Json) ?? throw new InvalidOperationException("Empty body.");
     }
 

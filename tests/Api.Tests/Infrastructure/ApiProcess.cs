@@ -10,47 +10,41 @@ namespace ECommerce.Api.Tests.Infrastructure;
 public sealed class ApiProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartDeadline = TimeSpan.FromSeconds(60);
+    private const string ListeningLine = "Now listening on: ";
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TestAccounts _accounts;
+    private ApiClient? _api;
 
-    private ApiProcess(Process process, Uri baseAddress, TestAccounts accounts)
+    private ApiProcess(Process process, TestAccounts accounts)
     {
         _process = process;
-        Api = new ApiClient(new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) }, accounts);
+        _accounts = accounts;
     }
 
-    public ApiClient Api { get; }
+    public ApiClient Api => _api ?? throw new InvalidOperationException("The API has not answered yet.");
 
     /// <summary>Starts the API over the database of <paramref name="settings"/> and waits until it answers; its client
-    /// signs in with <paramref name="accounts"/>, those of that database. On <paramref name="port"/>, or a free one.</summary>
+    /// signs in with <paramref name="accounts"/>, those of that database.</summary>
+    /// <remarks>The API binds port 0 and its client uses the port the process itself reported binding. A port picked
+    /// here and released for the child could be taken in between by another test's API, which would then answer this
+    /// test's requests (with its own signing key: 401 for every token from before a restart).</remarks>
     public static async Task<ApiProcess> StartAsync(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
-        TestAccounts accounts, int? port = null)
+        TestAccounts accounts)
     {
-        // The free port is released before the child binds it, and another process (a silo on port 0, a parallel test)
-        // may take it in between; only that failure is tried again, on a new port.
-        for (var attempt = 1; ; attempt++)
+        var api = Launch(settings, workingDirectory, accounts);
+        if (!await api.AnswersOrExitsAsync())
         {
-            var api = Launch(settings, workingDirectory, accounts, port ?? FreePort());
-            if (await api.AnswersOrExitsAsync())
-            {
-                return api;
-            }
-
-            if (!api.LostItsPort || port is not null || attempt == 3)
-            {
-                Assert.Fail($"The API process exited with {api._process.ExitCode}:{Environment.NewLine}{api.RecentOutput}");
-            }
-
-            await api.DisposeAsync();
+            Assert.Fail($"The API process exited with {api._process.ExitCode}:{Environment.NewLine}{api.RecentOutput}");
         }
+
+        return api;
     }
 
-    /// <summary>True when the process has exited because its HTTP port was taken before it could bind it.</summary>
-    private bool LostItsPort => _process.HasExited && RecentOutput.Contains("address already in use", StringComparison.Ordinal);
-
     private static ApiProcess Launch(IReadOnlyDictionary<string, string?> settings, string workingDirectory,
-        TestAccounts accounts, int port)
+        TestAccounts accounts)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -61,11 +55,13 @@ public sealed class ApiProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ECommerce.Api.dll"));
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["DemoData__Enabled"] = "false";
         start.Environment["Orders__PaymentTimeout"] = "00:10:00";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        // The line naming the bound address.
+        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["Cluster__SiloPort"] = "0";
         start.Environment["Cluster__GatewayPort"] = "0";
         foreach (var (key, value) in TestAccounts.Settings.Concat(settings))
@@ -74,7 +70,7 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The API process did not start.");
-        var api = new ApiProcess(process, new Uri($"http://127.0.0.1:{port}"), accounts);
+        var api = new ApiProcess(process, accounts);
         process.OutputDataReceived += (_, line) => api.Remember(line.Data);
         process.ErrorDataReceived += (_, line) => api.Remember(line.Data);
         process.BeginOutputReadLine();
@@ -114,7 +110,7 @@ public sealed class ApiProcess : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Kill();
-        Api.Http.Dispose();
+        _api?.Http.Dispose();
         _process.Dispose();
         return ValueTask.CompletedTask;
     }
@@ -127,15 +123,37 @@ public sealed class ApiProcess : IAsyncDisposable
         }
 
         _output.Enqueue(line);
+        var listening = line.IndexOf(ListeningLine, StringComparison.Ordinal);
+        if (listening >= 0 && Uri.TryCreate(line[(listening + ListeningLine.Length)..].Trim(), UriKind.Absolute, out var address))
+        {
+            _address.TrySetResult(address);
+        }
+
         while (_output.Count > 200 && _output.TryDequeue(out _))
         {
         }
     }
 
-    /// <summary>True once the API answers; false when its process exited first.</summary>
+    /// <summary>True once the API has reported the address it bound and answers there; false when its process exited
+    /// first.</summary>
     private async Task<bool> AnswersOrExitsAsync()
     {
-        var deadline = DateTime.UtcNow + StartDeadline;
+        using var deadline = new CancellationTokenSource(StartDeadline);
+        var exited = _process.WaitForExitAsync(deadline.Token);
+        try
+        {
+            if (await Task.WhenAny(_address.Task, exited) != _address.Task)
+            {
+                await exited;
+                return false;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"The API did not report a bound address within {StartDeadline}:{Environment.NewLine}{RecentOutput}");
+        }
+
+        _api = new ApiClient(new HttpClient { BaseAddress = await _address.Task, Timeout = TimeSpan.FromSeconds(30) }, _accounts);
         while (true)
         {
             if (_process.HasExited)
@@ -153,10 +171,10 @@ public sealed class ApiProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                // The server is started after the silo, so this is rare: the port is bound before requests are served.
             }
 
-            if (DateTime.UtcNow > deadline)
+            if (deadline.IsCancellationRequested)
             {
                 Assert.Fail($"The API did not answer within {StartDeadline}:{Environment.NewLine}{RecentOutput}");
             }
