@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
 namespace ECommerce.Bench.Hosting;
@@ -8,20 +6,24 @@ namespace ECommerce.Bench.Hosting;
 /// <summary>A server the tool started as a child process on 127.0.0.1; killed, with its data removed, on dispose.</summary>
 internal sealed class BackendProcess : IAsyncDisposable
 {
+    private const string ListeningLine = "Now listening on: ";
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly Func<Task> _cleanup;
+    private readonly TaskCompletionSource<Uri> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Uri? _url;
 
-    private BackendProcess(Process process, Uri url, string logPath, StreamWriter log, Func<Task> cleanup)
+    private BackendProcess(Process process, string logPath, StreamWriter log, Func<Task> cleanup)
     {
         _process = process;
-        Url = url;
         LogPath = logPath;
         _log = log;
         _cleanup = cleanup;
     }
 
-    public Uri Url { get; }
+    /// <summary>The address the server reported binding (it binds port 0).</summary>
+    public Uri Url => _url ?? throw new InvalidOperationException("The server has not reported its address yet.");
 
     public string LogPath { get; }
 
@@ -39,7 +41,9 @@ internal sealed class BackendProcess : IAsyncDisposable
     /// to recompile hot methods optimized and lets it end when idle), or null where /proc cannot be read.</summary>
     public IReadOnlyDictionary<int, TimeSpan>? JitThreadCpuTimes => RuntimeThreads.CpuTimes(_process.Id, RuntimeThreads.TieredCompilation);
 
-    /// <summary>Starts <c>dotnet {dll} {arguments} --urls http://127.0.0.1:{free port}</c> and waits until it answers HTTP.</summary>
+    /// <summary>Starts <c>dotnet {dll} {arguments} --urls http://127.0.0.1:0</c> and waits until it answers HTTP at the
+    /// address it reported binding. A port picked here and released for the child could be taken in between by another
+    /// server (a test suite's, running beside), which would then be measured instead.</summary>
     public static async Task<BackendProcess> StartAsync(string dll, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment,
         Func<Task> cleanup, CancellationToken cancellationToken)
     {
@@ -48,8 +52,6 @@ internal sealed class BackendProcess : IAsyncDisposable
             throw new FileNotFoundException($"{dll} is not built; run `dotnet build ECommerce.sln -c Release` first or pass --api-dll.", dll);
         }
 
-        var port = FreePort();
-        var url = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -64,26 +66,27 @@ internal sealed class BackendProcess : IAsyncDisposable
         }
 
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url.ToString().TrimEnd('/'));
+        start.ArgumentList.Add("http://127.0.0.1:0");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Cluster__SiloPort"] = "0";
         start.Environment["Cluster__GatewayPort"] = "0";
+        // Its "Now listening on:" line names the bound address.
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
-        var logPath = Path.Combine(Path.GetTempPath(), "ecommerce-bench", $"{Path.GetFileNameWithoutExtension(dll)}-{port}.log");
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
+        var logPath = Path.Combine(Path.GetTempPath(), "ecommerce-bench", $"{Path.GetFileNameWithoutExtension(dll)}-{process.Id}.log");
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {dll}.");
-        process.OutputDataReceived += (_, e) => WriteLog(log, e.Data);
-        process.ErrorDataReceived += (_, e) => WriteLog(log, e.Data);
+        var backend = new BackendProcess(process, logPath, log, cleanup);
+        process.OutputDataReceived += (_, e) => backend.Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => backend.Remember(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var backend = new BackendProcess(process, url, logPath, log, cleanup);
         try
         {
             await backend.WaitUntilAnsweringAsync(cancellationToken).ConfigureAwait(false);
@@ -97,21 +100,49 @@ internal sealed class BackendProcess : IAsyncDisposable
         return backend;
     }
 
-    private static void WriteLog(StreamWriter log, string? line)
+    /// <summary>Writes an output line to the log; the "Now listening on:" line gives the bound address.</summary>
+    private void Remember(string? line)
     {
         if (line is null)
         {
             return;
         }
 
-        lock (log)
+        lock (_log)
         {
-            log.WriteLine(line);
+            _log.WriteLine(line);
+        }
+
+        var listening = line.IndexOf(ListeningLine, StringComparison.Ordinal);
+        if (listening >= 0 && Uri.TryCreate(line[(listening + ListeningLine.Length)..].Trim(), UriKind.Absolute, out var bound))
+        {
+            _address.TrySetResult(new Uri(bound, "/"));
         }
     }
 
     private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
     {
+        using (var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            listening.CancelAfter(TimeSpan.FromSeconds(60));
+            var exited = _process.WaitForExitAsync(listening.Token);
+            if (await Task.WhenAny(_address.Task, exited).ConfigureAwait(false) != _address.Task)
+            {
+                try
+                {
+                    await exited.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"The server did not report a bound address within 60 s; see {LogPath}.");
+                }
+
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before listening; see {LogPath}.");
+            }
+
+            _url = await _address.Task.ConfigureAwait(false);
+        }
+
         using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
         using var poll = new PeriodicTimer(TimeSpan.FromMilliseconds(100));
         var deadline = Stopwatch.GetTimestamp() + 60 * Stopwatch.Frequency;
@@ -130,20 +161,13 @@ internal sealed class BackendProcess : IAsyncDisposable
             }
             catch (HttpRequestException) when (Stopwatch.GetTimestamp() < deadline)
             {
-                // Not listening yet.
+                // Bound, but the connection failed; tried again.
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested && Stopwatch.GetTimestamp() < deadline)
             {
                 // Listening but still starting.
             }
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

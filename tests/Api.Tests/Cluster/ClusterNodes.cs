@@ -9,8 +9,8 @@ using Orleans.Runtime;
 namespace ECommerce.Api.Tests.Cluster;
 
 /// <summary>Several API processes forming one Orleans cluster over one database, with their membership in Redis or in
-/// that database (AdoNet), each with its own HTTP, silo and gateway port (free ports), plus an Orleans client of the
-/// same cluster, used only to ask where a grain is active.</summary>
+/// that database (AdoNet), each with its own HTTP port (port 0, read from its log) and silo and gateway ports (free
+/// ports), plus an Orleans client of the same cluster, used only to ask where a grain is active.</summary>
 public sealed class ClusterNodes : IAsyncDisposable
 {
     // Membership views converge through the table's refresh; generous for a loaded CI machine.

@@ -171,7 +171,7 @@ public sealed class ApiProcess : IAsyncDisposable
             }
             catch (HttpRequestException)
             {
-                // The server is started after the silo, so this is rare: the port is bound before requests are served.
+                // Bound, but the connection failed; tried again.
             }
 
             if (deadline.IsCancellationRequested)
