@@ -48,14 +48,26 @@ public abstract class MigrationTests(StorageFixture fixture)
         }
     }
 
+    /// <summary>MySQL started from the current schema under PostgreSQL's numbers and names; a fix only MySQL needs
+    /// takes a number PostgreSQL leaves unused, so a number always means one change on both.</summary>
     [StorageFact]
-    public void MySqlStartsFromTheCurrentSchemaWithThePostgresNumberAndNameOfEachScript()
+    public void AMySqlScriptHasThePostgresNameOfItsNumberOrANumberPostgresDoesNotUse()
     {
         var postgres = MigrationRunner.LoadScripts(StorageProvider.Postgres).ToDictionary(s => s.Version, s => s.Name);
+        var mySqlOnly = new List<string>();
         foreach (var script in MigrationRunner.LoadScripts(StorageProvider.MySql))
         {
-            Assert.Equal(postgres.GetValueOrDefault(script.Version), script.Name);
+            if (postgres.TryGetValue(script.Version, out var name))
+            {
+                Assert.Equal(name, script.Name);
+            }
+            else
+            {
+                mySqlOnly.Add(script.Name);
+            }
         }
+
+        Assert.Equal(["membership_changes_in_one_transaction"], mySqlOnly);
     }
 
     [StorageFact]

@@ -3,6 +3,8 @@
 -- in plain statements. A change of the table version is a conditional UPDATE, and the member's insert or update that
 -- goes with it runs only when that UPDATE changed its row: the next statement reads ROW_COUNT() of the one before.
 -- Affected rows, not found rows (UseAffectedRows=true, set by the silo): a row left as it was counts 0.
+-- 0011 replaces InsertMembershipKey and UpdateMembershipKey: with autocommit these statements committed one by one,
+-- and a silo could read the new version before the member's change (see there).
 
 CREATE TABLE IF NOT EXISTS orleans_membership_version (
     deployment_id  varchar(150) NOT NULL PRIMARY KEY,
