@@ -83,10 +83,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
     {
         var (table, clusterId) = await CreateTableAsync();
         var silo = NewEntry(11111);
-        var empty = await table.ReadAllAsync();
-        Assert.True(await table.InsertRowAsync(silo, empty.Version.Next()));
-        var joined = await table.ReadAllAsync();
-        var (_, etag) = Assert.Single(joined.Members);
+        var (_, joined, etag) = await JoinAsync(table, silo);
 
         await using var blocker = Connect();
         await blocker.OpenAsync();
@@ -114,9 +111,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
     public async Task AJoinHeldBackByALockIsNotReadAsANewVersionBeforeItsRowIsWritten()
     {
         var (table, clusterId) = await CreateTableAsync();
-        var first = NewEntry(22222);
-        Assert.True(await table.InsertRowAsync(first, (await table.ReadAllAsync()).Version.Next()));
-        var before = await table.ReadAllAsync();
+        var (_, before, _) = await JoinAsync(table, NewEntry(22222));
 
         // Another transaction holds the key the second silo is about to insert.
         await using var blocker = Connect();
@@ -144,10 +139,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
     {
         var (table, _) = await CreateTableAsync();
         var silo = NewEntry(44444);
-        var empty = await table.ReadAllAsync();
-        Assert.True(await table.InsertRowAsync(silo, empty.Version.Next()));
-        var joined = await table.ReadAllAsync();
-        var (_, etag) = Assert.Single(joined.Members);
+        var (empty, joined, etag) = await JoinAsync(table, silo);
 
         Assert.False(await table.InsertRowAsync(NewEntry(55555), empty.Version.Next()));
         silo.Status = SiloStatus.Active;
@@ -170,6 +162,16 @@ public abstract class MembershipTableTests(StorageFixture fixture)
             NullLogger<AdoNetClusteringTable>.Instance);
         await table.InitializeMembershipTableAsync(tryInitTableVersion: true);
         return (table, clusterId);
+    }
+
+    /// <summary>The first member of an empty table: the table before and after, and the member's etag.</summary>
+    private static async Task<(MembershipTableData Empty, MembershipTableData Joined, string Etag)> JoinAsync(
+        AdoNetClusteringTable table, MembershipEntry silo)
+    {
+        var empty = await table.ReadAllAsync();
+        Assert.True(await table.InsertRowAsync(silo, empty.Version.Next()));
+        var joined = await table.ReadAllAsync();
+        return (empty, joined, Assert.Single(joined.Members).Item2);
     }
 
     private static MembershipEntry NewEntry(int port)
