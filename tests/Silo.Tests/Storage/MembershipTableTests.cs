@@ -48,6 +48,43 @@ public sealed class MySqlMembershipTableTests(MySqlStorageFixture fixture)
 
     protected override string SessionId => "SELECT CONNECTION_ID()";
 
+    /// <summary>A change that waits for a lock longer than its procedure allows fails whole, before the client's own
+    /// timeout would kill it half-way, and leaves the cluster's version row unlocked behind its pooled connection.</summary>
+    [StorageFact]
+    public async Task AChangeThatWaitsTooLongForALockFailsWholeAndLeavesTheVersionUnlocked()
+    {
+        var (table, clusterId) = await CreateTableAsync();
+        var silo = NewEntry(23456);
+        var (_, joined, etag) = await JoinAsync(table, silo);
+
+        await using (var blocker = Connect())
+        {
+            await blocker.OpenAsync();
+            await using var transaction = await blocker.BeginTransactionAsync();
+            await ExecuteAsync(blocker, transaction,
+                "SELECT status FROM orleans_membership WHERE deployment_id = @deployment AND port = @port FOR UPDATE",
+                ("@deployment", clusterId), ("@port", 23456));
+
+            silo.Status = SiloStatus.Active;
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => table.UpdateRowAsync(silo, etag, joined.Version.Next()));
+            Assert.Contains("Lock wait timeout", refused.ToString(), StringComparison.Ordinal);
+            await transaction.RollbackAsync();
+        }
+
+        await using var probe = Connect();
+        await probe.OpenAsync();
+        await using (var check = await probe.BeginTransactionAsync())
+        {
+            // NOWAIT: an error at once if any transaction still holds the row.
+            Assert.Equal(joined.Version.Version, await ScalarAsync(probe, check,
+                "SELECT version FROM orleans_membership_version WHERE deployment_id = @deployment FOR UPDATE NOWAIT",
+                ("@deployment", clusterId)));
+            await check.RollbackAsync();
+        }
+
+        Assert.True(await table.UpdateRowAsync(silo, etag, joined.Version.Next()));
+    }
+
     /// <summary>A locking read of the missing key: under REPEATABLE READ it locks the gap the row would go into, which
     /// stops an insert there but not another reader of the key.</summary>
     protected override string HoldKey => """
@@ -150,7 +187,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
             (after.Version.Version, Assert.Single(after.Members).Item1.Status));
     }
 
-    private async Task<(AdoNetClusteringTable Table, string ClusterId)> CreateTableAsync()
+    protected async Task<(AdoNetClusteringTable Table, string ClusterId)> CreateTableAsync()
     {
         var storage = Fixture.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var (invariant, connectionString) = CommerceStorageSiloBuilderExtensions.ResolveDatabase(storage, Fixture.Configuration);
@@ -165,7 +202,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
     }
 
     /// <summary>The first member of an empty table: the table before and after, and the member's etag.</summary>
-    private static async Task<(MembershipTableData Empty, MembershipTableData Joined, string Etag)> JoinAsync(
+    protected static async Task<(MembershipTableData Empty, MembershipTableData Joined, string Etag)> JoinAsync(
         AdoNetClusteringTable table, MembershipEntry silo)
     {
         var empty = await table.ReadAllAsync();
@@ -174,7 +211,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
         return (empty, joined, Assert.Single(joined.Members).Item2);
     }
 
-    private static MembershipEntry NewEntry(int port)
+    protected static MembershipEntry NewEntry(int port)
     {
         var now = DateTime.UtcNow;
         return new MembershipEntry
@@ -208,14 +245,14 @@ public abstract class MembershipTableTests(StorageFixture fixture)
         }
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql,
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql,
         params (string Name, object Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql,
+    protected static async Task<long> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql,
         params (string Name, object Value)[] parameters)
     {
         await using var command = Command(connection, transaction, sql, parameters);

@@ -7,9 +7,12 @@
 --
 -- Each change is now a procedure that takes the version row's lock first (so concurrent changes queue there, and take
 -- no locks on members in between), checks the version the silo read, changes the member and moves the version, and
--- commits. An error rolls the whole change back before it is raised, so a pooled connection never keeps a half-done
--- change and its locks. Sent by the migration runner one statement at a time, and safe to run again (DROP ... IF
--- EXISTS, REPLACE INTO); the bodies use declared variables only (MySqlConnector takes @names for parameters).
+-- commits. An error rolls the whole change back before it is raised: without that, a lock wait timeout ends only the
+-- waiting statement, and the transaction stays open on the pooled connection, holding the version row (seen in a test).
+-- A change waits at most 5 s for a lock (innodb_lock_wait_timeout, inside the client's 30 s command timeout; the
+-- connection's reset on its next use from the pool puts the setting back). Sent by the migration runner one statement at
+-- a time, and safe to run again (DROP ... IF EXISTS, REPLACE INTO); the bodies use declared variables only
+-- (MySqlConnector takes @names for parameters).
 
 DROP PROCEDURE IF EXISTS orleans_membership_insert;
 CREATE PROCEDURE orleans_membership_insert(
@@ -24,6 +27,7 @@ BEGIN
         ROLLBACK;
         RESIGNAL;
     END;
+    SET SESSION innodb_lock_wait_timeout = 5;
     START TRANSACTION;
     SELECT version INTO v_version FROM orleans_membership_version WHERE deployment_id = p_deployment_id FOR UPDATE;
     IF v_version = p_version AND NOT EXISTS (
@@ -55,6 +59,7 @@ BEGIN
         ROLLBACK;
         RESIGNAL;
     END;
+    SET SESSION innodb_lock_wait_timeout = 5;
     START TRANSACTION;
     SELECT version INTO v_version FROM orleans_membership_version WHERE deployment_id = p_deployment_id FOR UPDATE;
     IF v_version = p_version THEN
