@@ -82,14 +82,14 @@ public sealed class ClusterNodes : IAsyncDisposable
         return nodes;
     }
 
-    /// <summary>Starts node <paramref name="node"/> (again, after a kill) on fresh ports and waits until it answers.</summary>
+    /// <summary>Starts node <paramref name="node"/> (again, after a kill) on fresh silo and gateway ports (<see cref="FreePorts"/>) and waits until it answers; its HTTP port is its own (port 0).</summary>
     public async Task StartNodeAsync(int node)
     {
-        _siloPorts[node] = ApiProcess.FreePort();
+        _siloPorts[node] = FreePorts.Next();
         var settings = new Dictionary<string, string?>(_settings)
         {
             ["Cluster:SiloPort"] = _siloPorts[node].ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = ApiProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePorts.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         if (_processes[node] is { } dead)
         {

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
+using ECommerce.Api.Tests.Infrastructure;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -29,7 +28,7 @@ public sealed class ChromeDriver : IAsyncDisposable
 
     public static async Task<ChromeDriver> StartAsync()
     {
-        var port = FreePort();
+        var port = FreePorts.Next();
         var driver = Process.Start(new ProcessStartInfo(DriverPath, [$"--port={port}", "--allowed-ips=127.0.0.1"])
         {
             RedirectStandardOutput = false,
@@ -155,13 +154,6 @@ public sealed class ChromeDriver : IAsyncDisposable
 
     // chromedriver's server wants a Content-Length: no chunked JsonContent.
     private static StringContent Json(JsonObject body) => new(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
 
 /// <summary>Runs when chromium and chromedriver are installed; skipped locally without them, failed under CI=true.</summary>

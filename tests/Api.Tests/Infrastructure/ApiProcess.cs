@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace ECommerce.Api.Tests.Infrastructure;
 
@@ -182,12 +181,5 @@ public sealed class ApiProcess : IAsyncDisposable
             // Pacing between probes; the probe above is the condition.
             await Task.Delay(TimeSpan.FromMilliseconds(100));
         }
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

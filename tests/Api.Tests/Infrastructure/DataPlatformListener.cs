@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 
 namespace ECommerce.Api.Tests.Infrastructure;
@@ -14,7 +13,7 @@ public sealed class DataPlatformListener : IAsyncDisposable
 
     public DataPlatformListener()
     {
-        Endpoint = new Uri($"http://127.0.0.1:{FreePort()}/events/");
+        Endpoint = new Uri($"http://127.0.0.1:{FreePorts.Next()}/events/");
         _listener.Prefixes.Add(Endpoint.ToString());
         _listener.Start();
         _loop = Task.Run(ServeAsync);
@@ -70,13 +69,6 @@ public sealed class DataPlatformListener : IAsyncDisposable
         _listener.Stop();
         await _loop;
         _listener.Close();
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public sealed record Received(string IdempotencyKey, Guid EventId, long OrderId);
