@@ -61,9 +61,7 @@ public sealed class MySqlMembershipTableTests(MySqlStorageFixture fixture)
         {
             await blocker.OpenAsync();
             await using var transaction = await blocker.BeginTransactionAsync();
-            await ExecuteAsync(blocker, transaction,
-                "SELECT status FROM orleans_membership WHERE deployment_id = @deployment AND port = @port FOR UPDATE",
-                ("@deployment", clusterId), ("@port", 23456));
+            await LockMemberAsync(blocker, transaction, clusterId, 23456);
 
             silo.Status = SiloStatus.Active;
             var refused = await Assert.ThrowsAnyAsync<Exception>(() => table.UpdateRowAsync(silo, etag, joined.Version.Next()));
@@ -125,9 +123,7 @@ public abstract class MembershipTableTests(StorageFixture fixture)
         await using var blocker = Connect();
         await blocker.OpenAsync();
         await using var transaction = await blocker.BeginTransactionAsync();
-        await ExecuteAsync(blocker, transaction,
-            "SELECT status FROM orleans_membership WHERE deployment_id = @deployment AND port = @port FOR UPDATE",
-            ("@deployment", clusterId), ("@port", 11111));
+        await LockMemberAsync(blocker, transaction, clusterId, 11111);
 
         silo.Status = SiloStatus.Active;
         var update = table.UpdateRowAsync(silo, etag, joined.Version.Next());
@@ -244,6 +240,12 @@ public abstract class MembershipTableTests(StorageFixture fixture)
             await Task.Delay(20);
         }
     }
+
+    /// <summary>Locks the member row of <paramref name="port"/> in the blocker's transaction.</summary>
+    protected static Task LockMemberAsync(DbConnection blocker, DbTransaction transaction, string clusterId, int port) =>
+        ExecuteAsync(blocker, transaction,
+            "SELECT status FROM orleans_membership WHERE deployment_id = @deployment AND port = @port FOR UPDATE",
+            ("@deployment", clusterId), ("@port", port));
 
     protected static async Task ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql,
         params (string Name, object Value)[] parameters)
