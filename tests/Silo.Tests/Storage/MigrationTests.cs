@@ -67,7 +67,7 @@ public abstract class MigrationTests(StorageFixture fixture)
             }
         }
 
-        Assert.Equal(["membership_changes_in_one_transaction"], mySqlOnly);
+        Assert.Equal(["membership_changes_in_one_transaction", "stream_changes_roll_back_on_error"], mySqlOnly);
     }
 
     [StorageFact]
