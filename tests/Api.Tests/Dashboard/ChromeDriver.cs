@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using ECommerce.Api.Tests.Infrastructure;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ECommerce.Api.Tests.Infrastructure;
 
 namespace ECommerce.Api.Tests.Dashboard;
 

@@ -261,18 +261,14 @@ public abstract class MembershipTableTests(StorageFixture fixture)
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The product's own <see cref="SqlCommands"/>, with each parameter bound.</summary>
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql,
         (string Name, object Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = SqlCommands.Command(connection, transaction, sql);
         foreach (var (name, value) in parameters)
         {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
+            command.Bind(name, value);
         }
 
         return command;
